@@ -1,0 +1,389 @@
+//! The front-matter fields of each kind of document, as typed values.
+//!
+//! Every struct rejects fields it does not know; `extra` is the one free-form
+//! map, handed to templates as it is. Values are checked for shape here
+//! (dates, enumerations, quoted ids); whether the ids they name exist is
+//! checked when the handbook is linked.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A text value. Accepts YAML strings, integers and booleans as written, but
+/// refuses a bare decimal number: YAML reads `5.10` as 5.1, which would
+/// silently turn one control id (or version) into another.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Text(pub String);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Err(E::custom(format!(
+                    "{v} is a number in YAML, which drops trailing zeros (5.10 reads as 5.1): \
+                     put ids and versions in quotes, e.g. \"5.10\""
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub jiff::civil::Date);
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, refusing other shapes and impossible dates.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let t = text.trim();
+        let shaped = t.len() == 10
+            && t.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !shaped {
+            return Err(format!("`{t}` is not a date: write it YYYY-MM-DD"));
+        }
+        t.parse::<jiff::civil::Date>()
+            .map(Date)
+            .map_err(|_| format!("`{t}` is not a real date"))
+    }
+
+    /// Days from `self` to `other` (negative when `other` is earlier).
+    pub fn days_until(self, other: Date) -> i32 {
+        let (a, b) = (self.0, other.0);
+        // Both are valid civil dates, so the span always fits in days.
+        a.until(b).map(|s| s.get_days()).unwrap_or(0)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(d)?;
+        Date::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+/// Who must read a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone (`audience: all`).
+    All,
+    /// These role ids.
+    Roles(Vec<Text>),
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Audience;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`all` or a list of role ids")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Audience, E> {
+                if v.trim() == "all" {
+                    Ok(Audience::All)
+                } else {
+                    Err(E::custom(format!(
+                        "audience must be `all` or a list of role ids, not `{v}`; \
+                         for one role write [{v}]"
+                    )))
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+                let mut roles = Vec::new();
+                while let Some(role) = seq.next_element::<Text>()? {
+                    if &*role == "all" {
+                        return Ok(Audience::All);
+                    }
+                    roles.push(role);
+                }
+                Ok(Audience::Roles(roles))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A policy's classification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Classification {
+    /// May be shared outside the organisation.
+    Public,
+    /// For staff and contractors (the default).
+    #[default]
+    Internal,
+    /// For named groups with a need to know.
+    Confidential,
+    /// For named people only.
+    Restricted,
+}
+
+/// How far a control is implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// In place and operating.
+    Implemented,
+    /// Partly in place.
+    Partial,
+    /// Decided, not yet in place.
+    Planned,
+    /// Applicable but not in place.
+    NotImplemented,
+}
+
+/// Free-form values under `extra:`, passed to templates unchanged.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Extra {
+    /// `~` or nothing.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Integer(i64),
+    /// A decimal number.
+    Float(f64),
+    /// Text.
+    String(String),
+    /// A list.
+    List(Vec<Extra>),
+    /// A map with text keys.
+    Map(BTreeMap<String, Extra>),
+}
+
+impl Default for Extra {
+    fn default() -> Self {
+        Extra::Map(BTreeMap::new())
+    }
+}
+
+/// One entry of a policy's revision history.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    /// The version this entry produced.
+    pub version: Text,
+    /// When.
+    pub date: Date,
+    /// Who made the change.
+    #[serde(default)]
+    pub author: Option<Text>,
+    /// What changed.
+    pub change: Text,
+}
+
+/// One piece of evidence for a control.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// What it is.
+    pub title: Text,
+    /// Where it can be opened.
+    #[serde(default)]
+    pub link: Option<Text>,
+    /// Where it is kept, when it has no link (a system, a folder, a cabinet).
+    #[serde(default)]
+    pub location: Option<Text>,
+}
+
+/// Front matter of `policies/*.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyMeta {
+    /// Title.
+    pub title: Text,
+    /// Id; defaults to the file stem.
+    #[serde(default)]
+    pub id: Option<Text>,
+    /// Owning role id.
+    pub owner: Text,
+    /// Approving role id.
+    #[serde(default)]
+    pub approver: Option<Text>,
+    /// Version label.
+    #[serde(default)]
+    pub version: Option<Text>,
+    /// Date it took effect.
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// Date of the next review.
+    #[serde(default)]
+    pub review: Option<Date>,
+    /// Classification; internal by default.
+    #[serde(default)]
+    pub classification: Classification,
+    /// Who must read it.
+    #[serde(default)]
+    pub audience: Option<Audience>,
+    /// Annex A controls it addresses, as written.
+    #[serde(default)]
+    pub controls: Vec<Text>,
+    /// Revision history.
+    #[serde(default)]
+    pub history: Vec<Revision>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+/// Front matter of `controls/<id>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlMeta {
+    /// Whether the control applies; true by default.
+    #[serde(default = "yes")]
+    pub applicable: bool,
+    /// Why it is included or excluded.
+    #[serde(default)]
+    pub justification: Option<Text>,
+    /// Implementation status (required when applicable).
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// Owning role id.
+    #[serde(default)]
+    pub owner: Option<Text>,
+    /// Ids of policies that address it.
+    #[serde(default)]
+    pub policies: Vec<Text>,
+    /// Evidence that it operates.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Front matter of `roles/*.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleMeta {
+    /// Title.
+    pub title: Text,
+    /// Id; defaults to the file stem.
+    #[serde(default)]
+    pub id: Option<Text>,
+    /// People or teams who hold the role.
+    #[serde(default)]
+    pub assignees: Vec<Text>,
+    /// The role it reports to.
+    #[serde(default)]
+    pub reports_to: Option<Text>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+/// Front matter of `guidance/<id>.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuidanceMeta {
+    /// Title; defaults to the control's title.
+    #[serde(default)]
+    pub title: Option<Text>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+/// Front matter of any other page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    /// Title.
+    pub title: Text,
+    /// Orders siblings: lower first, then by title.
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_real_and_shaped() {
+        assert!(Date::parse("2026-02-28").is_ok());
+        assert!(
+            Date::parse("2026-02-30")
+                .unwrap_err()
+                .contains("not a real date")
+        );
+        assert!(
+            Date::parse("28/02/2026")
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
+        assert!(Date::parse("2026-2-28").is_err());
+    }
+
+    #[test]
+    fn days_between_dates() {
+        let a = Date::parse("2026-11-24").unwrap();
+        let b = Date::parse("2026-12-24").unwrap();
+        assert_eq!(a.days_until(b), 30);
+        assert_eq!(b.days_until(a), -30);
+    }
+}

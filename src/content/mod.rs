@@ -1,0 +1,302 @@
+//! Stage 1: load the content folder.
+//!
+//! Walks the content folder, reads every Markdown file in parallel, cuts off
+//! its front matter and reads it into the typed fields of its kind. The kind
+//! comes from the top folder: `policies/`, `controls/`, `roles/`, `guidance/`,
+//! anything else is a plain page. Other files (images, PDFs) are assets,
+//! copied to the site as they are. Problems are collected, not fatal.
+
+pub mod frontmatter;
+pub mod meta;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::fs;
+use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta};
+
+/// What a document is, from the folder it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `policies/*.md`
+    Policy,
+    /// `controls/<id>.md`: the statement for one Annex A control.
+    Control,
+    /// `roles/*.md`
+    Role,
+    /// `guidance/<id>.md`: the organisation's guidance for one control.
+    Guidance,
+    /// Any other `.md` file.
+    Page,
+}
+
+impl Kind {
+    /// The kind of the document at `rel` (a `/`-separated path in the content folder).
+    pub fn of(rel: &str) -> Kind {
+        match rel.split_once('/').map(|(top, _)| top) {
+            Some("policies") => Kind::Policy,
+            Some("controls") => Kind::Control,
+            Some("roles") => Kind::Role,
+            Some("guidance") => Kind::Guidance,
+            _ => Kind::Page,
+        }
+    }
+}
+
+/// The typed front matter of a document.
+#[derive(Debug, Clone)]
+pub enum Meta {
+    /// A policy.
+    Policy(PolicyMeta),
+    /// A control statement.
+    Control(ControlMeta),
+    /// A role.
+    Role(RoleMeta),
+    /// Guidance for a control.
+    Guidance(GuidanceMeta),
+    /// A plain page.
+    Page(PageMeta),
+}
+
+/// One Markdown file, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path for messages: the content folder joined with `rel`.
+    pub path: PathBuf,
+    /// `/`-separated path inside the content folder, e.g. `policies/backup.md`.
+    pub rel: String,
+    /// The whole file text, without a byte-order mark.
+    pub text: String,
+    /// Byte offset in `text` where the YAML starts, and its length.
+    yaml: (usize, usize),
+    /// 1-based line of the first YAML line.
+    yaml_line: usize,
+    /// Byte offset in `text` where the Markdown body starts.
+    body_start: usize,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+    /// The typed front matter.
+    pub meta: Meta,
+}
+
+impl Document {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The file stem (`backup` for `policies/backup.md`).
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// Where a front-matter field, or one of its values, is written.
+    pub fn locate(&self, key: &str, value: Option<&str>) -> Position {
+        let split = frontmatter::Split {
+            yaml: &self.text[self.yaml.0..self.yaml.0 + self.yaml.1],
+            yaml_line: self.yaml_line,
+            body: self.body(),
+            body_line: self.body_line,
+        };
+        frontmatter::locate(&split, key, value)
+    }
+
+    /// The position in the file of byte `offset` of the body.
+    pub fn body_position(&self, offset: usize) -> Position {
+        Position::of_offset(self.body(), offset).below(self.body_line - 1)
+    }
+}
+
+/// A file that is not Markdown, copied to the site as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// `/`-separated path inside the content folder.
+    pub rel: String,
+}
+
+/// Everything found in the content folder.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// The Markdown documents that parsed, sorted by `rel`.
+    pub documents: Vec<Document>,
+    /// The other files, sorted by `rel`.
+    pub assets: Vec<Asset>,
+}
+
+/// Loads the content folder `src`, collecting every problem in `diagnostics`.
+pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let walk = walkdir::WalkDir::new(src)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(src).to_path_buf();
+                let why = if e.loop_ancestor().is_some() {
+                    "this symbolic link loops back to a folder that contains it".to_owned()
+                } else {
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string())
+                };
+                diagnostics.error(&path, Position::START, format!("cannot read: {why}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel) = relative(src, entry.path()) else {
+            continue;
+        };
+        if rel.ends_with(".md") {
+            markdown.push((entry.into_path(), rel));
+        } else {
+            assets.push(Asset {
+                path: entry.into_path(),
+                rel,
+            });
+        }
+    }
+    let results: Vec<Result<Document, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(path, rel)| read_document(path, rel))
+        .collect();
+    let mut documents = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(d) => documents.push(d),
+            Err(e) => diagnostics.push(e),
+        }
+    }
+    Content { documents, assets }
+}
+
+/// `path` relative to `root`, with `/` separators; None if not valid UTF-8.
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Reads and parses one Markdown file.
+pub fn read_document(path: PathBuf, rel: String) -> Result<Document, Diagnostic> {
+    let bytes = fs::read(&path).map_err(|e| {
+        Diagnostic::error(&path, Position::START, format!("cannot read: {}", e.source))
+    })?;
+    parse_document(path, rel, bytes)
+}
+
+/// Parses the bytes of one Markdown file.
+pub fn parse_document(path: PathBuf, rel: String, bytes: Vec<u8>) -> Result<Document, Diagnostic> {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let at = Position::of_offset(&prefix, valid);
+        Diagnostic::error(&path, at, "not valid UTF-8: save the file as UTF-8 text")
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let fail = |e: frontmatter::FrontMatterError| Diagnostic::error(&path, e.at, e.message);
+    let split = frontmatter::split(&text).map_err(fail)?;
+    let meta = match Kind::of(&rel) {
+        Kind::Policy => Meta::Policy(frontmatter::parse(&split).map_err(fail)?),
+        Kind::Control => Meta::Control(frontmatter::parse(&split).map_err(fail)?),
+        Kind::Role => Meta::Role(frontmatter::parse(&split).map_err(fail)?),
+        Kind::Guidance => Meta::Guidance(frontmatter::parse(&split).map_err(fail)?),
+        Kind::Page => Meta::Page(frontmatter::parse(&split).map_err(fail)?),
+    };
+    let base = text.as_ptr() as usize;
+    let yaml = (split.yaml.as_ptr() as usize - base, split.yaml.len());
+    let body_start = split.body.as_ptr() as usize - base;
+    let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+    Ok(Document {
+        path,
+        rel,
+        text,
+        yaml,
+        yaml_line,
+        body_start,
+        body_line,
+        meta,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(rel: &str, text: &str) -> Result<Document, Diagnostic> {
+        parse_document(PathBuf::from(rel), rel.to_owned(), text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn kind_comes_from_the_top_folder() {
+        assert_eq!(Kind::of("policies/backup.md"), Kind::Policy);
+        assert_eq!(Kind::of("controls/5.15.md"), Kind::Control);
+        assert_eq!(Kind::of("roles/ciso.md"), Kind::Role);
+        assert_eq!(Kind::of("guidance/5.15.md"), Kind::Guidance);
+        assert_eq!(Kind::of("procedures/backup.md"), Kind::Page);
+        assert_eq!(Kind::of("policies.md"), Kind::Page);
+    }
+
+    #[test]
+    fn reads_a_policy_with_body_position() {
+        let d = parse(
+            "policies/backup.md",
+            "\u{feff}---\ntitle: Backup\nowner: cto\n---\nBody\n",
+        )
+        .unwrap();
+        assert_eq!(d.stem(), "backup");
+        assert_eq!(d.body(), "Body\n");
+        assert_eq!(d.body_position(0), Position::new(5, 1));
+        assert!(matches!(d.meta, Meta::Policy(ref p) if &*p.title == "Backup"));
+    }
+
+    #[test]
+    fn unquoted_decimal_ids_are_refused_not_truncated() {
+        let e = parse(
+            "policies/a.md",
+            "---\ntitle: A\nowner: x\ncontrols: [5.15, 5.10]\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("quotes"), "{}", e.message);
+    }
+
+    #[test]
+    fn non_utf8_is_reported_at_its_line() {
+        let mut bytes = b"---\ntitle: A\n---\nok\nbad \xff here\n".to_vec();
+        bytes.extend_from_slice(b"more");
+        let e = parse_document("p.md".into(), "p.md".into(), bytes).unwrap_err();
+        assert_eq!((e.line, e.column), (5, 5));
+        assert!(e.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn bad_dates_name_their_line() {
+        let e = parse(
+            "policies/a.md",
+            "---\ntitle: A\nowner: x\nreview: 2026-02-30\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("not a real date"), "{}", e.message);
+    }
+
+    #[test]
+    fn missing_required_field_is_named() {
+        let e = parse("roles/a.md", "---\nassignees: [x]\n---\n").unwrap_err();
+        assert!(e.message.contains("missing field `title`"), "{}", e.message);
+    }
+}

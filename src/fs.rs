@@ -1,0 +1,67 @@
+//! File-system calls whose errors name the path they failed on.
+//!
+//! The rest of the crate goes through these helpers instead of `std::fs`, so
+//! an I/O failure always tells the user which file or folder was involved.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// An I/O failure on a named path.
+#[derive(Debug, thiserror::Error)]
+#[error("{action} {}: {source}", path.display())]
+pub struct FsError {
+    /// What was being done ("cannot read", "cannot create folder", ...).
+    pub action: &'static str,
+    /// The path involved.
+    pub path: PathBuf,
+    /// The underlying error.
+    #[source]
+    pub source: io::Error,
+}
+
+impl FsError {
+    fn new(action: &'static str, path: &Path, source: io::Error) -> Self {
+        FsError {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Reads a whole file.
+pub fn read(path: &Path) -> Result<Vec<u8>, FsError> {
+    std::fs::read(path).map_err(|e| FsError::new("cannot read", path, e))
+}
+
+/// Writes a whole file, creating it or replacing its contents.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    std::fs::write(path, bytes).map_err(|e| FsError::new("cannot write", path, e))
+}
+
+/// Creates a folder and its missing parents.
+pub fn create_dir_all(path: &Path) -> Result<(), FsError> {
+    std::fs::create_dir_all(path).map_err(|e| FsError::new("cannot create folder", path, e))
+}
+
+/// Renames a file or folder.
+pub fn rename(from: &Path, to: &Path) -> Result<(), FsError> {
+    std::fs::rename(from, to).map_err(|e| FsError::new("cannot move into place", to, e))
+}
+
+/// Removes a folder and everything in it.
+pub fn remove_dir_all(path: &Path) -> Result<(), FsError> {
+    std::fs::remove_dir_all(path).map_err(|e| FsError::new("cannot remove", path, e))
+}
+
+/// Copies a file.
+pub fn copy(from: &Path, to: &Path) -> Result<(), FsError> {
+    std::fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| FsError::new("cannot copy", from, e))
+}
+
+/// The absolute, symlink-free form of a path that exists.
+pub fn canonicalize(path: &Path) -> Result<PathBuf, FsError> {
+    std::fs::canonicalize(path).map_err(|e| FsError::new("cannot resolve", path, e))
+}

@@ -1,0 +1,654 @@
+//! Building the [`Handbook`] from loaded documents.
+//!
+//! 1. Sort documents by kind and give each its id and page; duplicates and
+//!    ids that name nothing are reported here.
+//! 2. Index every id and path a document may point at.
+//! 3. In parallel, per document: resolve its front-matter references and
+//!    render its body with links resolved.
+//! 4. Join the relations both ways and derive what roles own and read.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+use super::resolve::{DocResolver, IdKind, Index, Target};
+use super::{
+    Audience, Body, Control, Guidance, Handbook, Page, Policy, Role, Source, Statement, urls,
+};
+use crate::catalog::{self, Catalog};
+use crate::config::Config;
+use crate::content::meta::{
+    self, ControlMeta, Date, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta, Text,
+};
+use crate::content::{Content, Document, Meta};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::markdown;
+
+/// Links loaded content into a handbook; `None` when any error was found
+/// (all of them are in `diagnostics`).
+pub fn link(
+    config: &Config,
+    content: Content,
+    today: Date,
+    diagnostics: &mut Diagnostics,
+) -> Option<Handbook> {
+    let catalog = catalog::catalog();
+    let Content { documents, assets } = content;
+    let sorted = Sorted::new(&documents, catalog, diagnostics);
+    let index = sorted.index(&assets, catalog, diagnostics);
+
+    let policies: Vec<_> = sorted
+        .policies
+        .par_iter()
+        .map(|(doc, meta, id)| link_policy(&index, catalog, doc, meta, id))
+        .collect();
+    let statements: Vec<_> = sorted
+        .statements
+        .par_iter()
+        .map(|(doc, meta, control)| link_statement(&index, doc, meta, *control))
+        .collect();
+    let roles: Vec<_> = sorted
+        .roles
+        .par_iter()
+        .map(|(doc, meta, id)| link_role(&index, doc, meta, id))
+        .collect();
+    let guidance: Vec<_> = sorted
+        .guidance
+        .par_iter()
+        .map(|(doc, meta, control)| link_guidance(&index, doc, meta, *control))
+        .collect();
+    let pages: Vec<_> = sorted
+        .pages
+        .par_iter()
+        .map(|(doc, meta, url)| link_page(&index, doc, meta, url))
+        .collect();
+
+    let policies = unzip(policies, diagnostics);
+    let statements = unzip(statements, diagnostics);
+    let roles = unzip(roles, diagnostics);
+    let guidance = unzip(guidance, diagnostics);
+    let pages = unzip(pages, diagnostics);
+    check_reporting_lines(&roles, diagnostics);
+    if diagnostics.has_errors() {
+        return None;
+    }
+
+    let mut handbook = Handbook {
+        config: config.clone(),
+        today,
+        policies,
+        controls: (0..catalog.controls.len())
+            .map(|index| Control {
+                index,
+                statement: None,
+                guidance: None,
+                policies: Vec::new(),
+            })
+            .collect(),
+        roles,
+        pages,
+        assets,
+    };
+    for (index, statement) in statements {
+        handbook.controls[index].statement = Some(statement);
+    }
+    for (index, g) in guidance {
+        handbook.controls[index].guidance = Some(g);
+    }
+    join_relations(&mut handbook, &sorted);
+    Some(handbook)
+}
+
+/// Collects the successes and moves the problems into `diagnostics`.
+fn unzip<T>(results: Vec<(Option<T>, Vec<Diagnostic>)>, diagnostics: &mut Diagnostics) -> Vec<T> {
+    let mut out = Vec::with_capacity(results.len());
+    for (item, problems) in results {
+        diagnostics.extend(problems);
+        out.extend(item);
+    }
+    out
+}
+
+/// Documents sorted by kind, each with its id, in the order pages list them.
+struct Sorted<'a> {
+    /// By title; with their ids.
+    policies: Vec<(&'a Document, &'a PolicyMeta, String)>,
+    /// With the index of their control.
+    statements: Vec<(&'a Document, &'a ControlMeta, usize)>,
+    /// By title; with their ids.
+    roles: Vec<(&'a Document, &'a RoleMeta, String)>,
+    /// With the index of their control.
+    guidance: Vec<(&'a Document, &'a GuidanceMeta, usize)>,
+    /// By path; with their page's path.
+    pages: Vec<(&'a Document, &'a PageMeta, String)>,
+}
+
+impl<'a> Sorted<'a> {
+    fn new(documents: &'a [Document], catalog: &Catalog, diagnostics: &mut Diagnostics) -> Self {
+        let mut sorted = Sorted {
+            policies: Vec::new(),
+            statements: Vec::new(),
+            roles: Vec::new(),
+            guidance: Vec::new(),
+            pages: Vec::new(),
+        };
+        let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+        let mut claim = |noun: &'static str, id: String, doc: &'a Document, key: Option<&str>| {
+            if let Some(first) = seen.get(&(noun, id.clone())) {
+                let at = key.map_or(Position::START, |k| doc.locate(k, Some(&id)));
+                diagnostics.error(
+                    &doc.path,
+                    at,
+                    format!("duplicate {noun} `{id}`: {first} already defines it"),
+                );
+                return false;
+            }
+            seen.insert((noun, id), &doc.rel);
+            true
+        };
+        let mut invalid = Vec::new();
+        for doc in documents {
+            match &doc.meta {
+                Meta::Policy(m) => {
+                    let (id, key) = own_id(doc, m.id.as_ref());
+                    if let Err(why) = check_id(&id) {
+                        invalid.push(Diagnostic::error(&doc.path, doc.locate("id", None), why));
+                    } else if claim("policy id", id.clone(), doc, key) {
+                        sorted.policies.push((doc, m, id));
+                    }
+                }
+                Meta::Role(m) => {
+                    let (id, key) = own_id(doc, m.id.as_ref());
+                    if let Err(why) = check_id(&id) {
+                        invalid.push(Diagnostic::error(&doc.path, doc.locate("id", None), why));
+                    } else if claim("role id", id.clone(), doc, key) {
+                        sorted.roles.push((doc, m, id));
+                    }
+                }
+                Meta::Control(m) => match catalog.resolve(doc.stem()) {
+                    Ok(i) => {
+                        let id = catalog.controls[i].id.to_owned();
+                        if claim("statement for control", id, doc, None) {
+                            sorted.statements.push((doc, m, i));
+                        }
+                    }
+                    Err(e) => invalid.push(Diagnostic::error(
+                        &doc.path,
+                        Position::START,
+                        format!(
+                            "a statement file is named after its control; {}",
+                            catalog.explain(&e)
+                        ),
+                    )),
+                },
+                Meta::Guidance(m) => match catalog.resolve(doc.stem()) {
+                    Ok(i) => {
+                        let id = catalog.controls[i].id.to_owned();
+                        if claim("guidance for control", id, doc, None) {
+                            sorted.guidance.push((doc, m, i));
+                        }
+                    }
+                    Err(e) => invalid.push(Diagnostic::error(
+                        &doc.path,
+                        Position::START,
+                        format!(
+                            "a guidance file is named after its control; {}",
+                            catalog.explain(&e)
+                        ),
+                    )),
+                },
+                Meta::Page(m) => {
+                    let url = urls::page(&doc.rel);
+                    if url != urls::HOME && urls::is_reserved(&url) {
+                        invalid.push(Diagnostic::error(
+                            &doc.path,
+                            Position::START,
+                            format!("`{url}` is generated by ismsbook; rename or move this page"),
+                        ));
+                    } else {
+                        sorted.pages.push((doc, m, url));
+                    }
+                }
+            }
+        }
+        diagnostics.extend(invalid);
+        let by_title = |t: &Text, id: &str| (t.to_lowercase(), id.to_owned());
+        sorted
+            .policies
+            .sort_by_cached_key(|(_, m, id)| by_title(&m.title, id));
+        sorted
+            .roles
+            .sort_by_cached_key(|(_, m, id)| by_title(&m.title, id));
+        sorted
+    }
+
+    /// Every id and path that documents may point at.
+    fn index(
+        &self,
+        assets: &[crate::content::Asset],
+        catalog: &Catalog,
+        diagnostics: &mut Diagnostics,
+    ) -> Index {
+        let mut index = Index::default();
+        let target = |index: usize, url: String, title: &str| Target {
+            index,
+            url,
+            title: title.to_owned(),
+        };
+        for (i, (doc, m, id)) in self.policies.iter().enumerate() {
+            let t = target(i, urls::policy(id), &m.title);
+            index.documents.insert(doc.rel.clone(), t.clone());
+            index.policies.insert(id.clone(), t);
+        }
+        for (i, (doc, m, id)) in self.roles.iter().enumerate() {
+            let t = target(i, urls::role(id), &m.title);
+            index.documents.insert(doc.rel.clone(), t.clone());
+            index.roles.insert(id.clone(), t);
+        }
+        for (doc, _, c) in &self.statements {
+            let c = &catalog.controls[*c];
+            let t = target(0, urls::control(c.id), &format!("{} {}", c.id, c.title));
+            index.documents.insert(doc.rel.clone(), t);
+        }
+        for (doc, _, c) in &self.guidance {
+            let c = &catalog.controls[*c];
+            let title = format!("ISO/IEC 27002 {} {}", c.id, c.title);
+            index
+                .documents
+                .insert(doc.rel.clone(), target(0, urls::guidance(c.id), &title));
+        }
+        for (i, (doc, m, url)) in self.pages.iter().enumerate() {
+            index
+                .documents
+                .insert(doc.rel.clone(), target(i, url.clone(), &m.title));
+        }
+        for asset in assets {
+            if asset.rel == urls::HOME || urls::is_reserved(&asset.rel) {
+                diagnostics.error(
+                    &asset.path,
+                    Position::START,
+                    format!(
+                        "`{}` is generated by ismsbook; rename or move this file",
+                        asset.rel
+                    ),
+                );
+            }
+            index.assets.insert(asset.rel.clone());
+        }
+        index
+    }
+}
+
+/// A document's id: its `id` field, else its file stem; and the field to
+/// point at in errors.
+fn own_id(doc: &Document, written: Option<&Text>) -> (String, Option<&'static str>) {
+    match written {
+        Some(id) => (id.trim().to_owned(), Some("id")),
+        None => (doc.stem().to_owned(), None),
+    }
+}
+
+/// Ids become file names in the site: keep them to a safe alphabet.
+fn check_id(id: &str) -> Result<(), String> {
+    let safe = !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !safe {
+        return Err(format!(
+            "the id `{id}` must be letters, digits, `-`, `_` or `.` (it names a page)"
+        ));
+    }
+    if id == "index" {
+        return Err("the id `index` is taken by the list page of its kind".to_owned());
+    }
+    Ok(())
+}
+
+/// Resolves the references of one document and collects its problems.
+struct Check<'a> {
+    index: &'a Index,
+    doc: &'a Document,
+    problems: Vec<Diagnostic>,
+}
+
+impl<'a> Check<'a> {
+    fn new(index: &'a Index, doc: &'a Document) -> Self {
+        Check {
+            index,
+            doc,
+            problems: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, at: Position, message: impl Into<String>) {
+        self.problems
+            .push(Diagnostic::error(&self.doc.path, at, message));
+    }
+
+    /// The index of the role or policy `value` written under `key`.
+    fn id(&mut self, kind: IdKind, key: &str, value: &Text) -> Option<usize> {
+        match self.index.find(kind, value) {
+            Ok(t) => Some(t.index),
+            Err(why) => {
+                let at = self.doc.locate(key, Some(value));
+                self.error(at, format!("{key}: {why}"));
+                None
+            }
+        }
+    }
+
+    /// The indexes of all ids listed under `key`; None if any is unknown.
+    fn ids(&mut self, kind: IdKind, key: &str, values: &[Text]) -> Option<Vec<usize>> {
+        let found: Vec<Option<usize>> = values.iter().map(|v| self.id(kind, key, v)).collect();
+        found.into_iter().collect()
+    }
+
+    /// The catalog indexes of the Annex A ids listed under `key`.
+    fn controls(&mut self, catalog: &Catalog, key: &str, values: &[Text]) -> Option<Vec<usize>> {
+        let mut ok = true;
+        let mut found = Vec::with_capacity(values.len());
+        for v in values {
+            match catalog.resolve(v) {
+                Ok(i) => found.push(i),
+                Err(e) => {
+                    let at = self.doc.locate(key, Some(v));
+                    self.error(at, format!("{key}: {}", catalog.explain(&e)));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(found)
+    }
+
+    /// The body rendered for the page at `url`, broken links reported.
+    fn body(&mut self, url: &str) -> Body {
+        let resolver = DocResolver::new(self.index, &self.doc.rel, url);
+        let rendered = markdown::render(self.doc.body(), &resolver);
+        for (offset, why) in rendered.broken {
+            let at = self.doc.body_position(offset);
+            self.error(at, why);
+        }
+        Body {
+            html: rendered.html,
+            headings: rendered.headings,
+        }
+    }
+
+    fn source(&self) -> Source {
+        Source {
+            path: self.doc.path.clone(),
+            rel: self.doc.rel.clone(),
+        }
+    }
+
+    fn finish<T>(self, item: Option<T>) -> (Option<T>, Vec<Diagnostic>) {
+        let item = if self.problems.is_empty() { item } else { None };
+        (item, self.problems)
+    }
+}
+
+fn link_policy(
+    index: &Index,
+    catalog: &Catalog,
+    doc: &Document,
+    m: &PolicyMeta,
+    id: &str,
+) -> (Option<Policy>, Vec<Diagnostic>) {
+    let mut c = Check::new(index, doc);
+    let owner = c.id(IdKind::Role, "owner", &m.owner);
+    let approver = m
+        .approver
+        .as_ref()
+        .map(|a| c.id(IdKind::Role, "approver", a));
+    let audience = match &m.audience {
+        None => Some(None),
+        Some(meta::Audience::All) => Some(Some(Audience::All)),
+        Some(meta::Audience::Roles(r)) => c
+            .ids(IdKind::Role, "audience", r)
+            .map(|r| Some(Audience::Roles(r))),
+    };
+    let controls = c.controls(catalog, "controls", &m.controls);
+    let body = c.body(&urls::policy(id));
+    let policy = (|| {
+        Some(Policy {
+            id: id.to_owned(),
+            title: m.title.0.clone(),
+            source: c.source(),
+            owner: owner?,
+            approver: match approver {
+                Some(a) => Some(a?),
+                None => None,
+            },
+            version: m.version.as_ref().map(|v| v.0.clone()),
+            effective: m.effective,
+            review: m.review,
+            classification: m.classification,
+            audience: audience?,
+            controls: controls?,
+            history: m.history.clone(),
+            extra: m.extra.clone(),
+            body,
+        })
+    })();
+    c.finish(policy)
+}
+
+fn link_statement(
+    index: &Index,
+    doc: &Document,
+    m: &ControlMeta,
+    control: usize,
+) -> (Option<(usize, Statement)>, Vec<Diagnostic>) {
+    let mut c = Check::new(index, doc);
+    let justification = m.justification.as_ref().map(|j| j.trim().to_owned());
+    let justification = match justification {
+        Some(j) if !j.is_empty() => Some(j),
+        _ => {
+            let why = if m.applicable {
+                "justification is required: say why the control is included"
+            } else {
+                "a control that is not applicable needs a justification: say why it is excluded"
+            };
+            let at = c.doc.locate("justification", None);
+            c.error(at, why);
+            None
+        }
+    };
+    if m.applicable && m.status.is_none() {
+        let at = c.doc.locate("applicable", None);
+        c.error(
+            at,
+            "status is required for an applicable control: implemented, partial, planned or not-implemented",
+        );
+    }
+    if !m.applicable && m.status.is_some() {
+        let at = c.doc.locate("status", None);
+        c.error(
+            at,
+            "a control that is not applicable has no status: remove `status`",
+        );
+    }
+    let owner = m.owner.as_ref().map(|o| c.id(IdKind::Role, "owner", o));
+    // Declared policies are joined in `join_relations`; here they are only checked.
+    c.ids(IdKind::Policy, "policies", &m.policies);
+    let body = c.body(&urls::control(catalog::catalog().controls[control].id));
+    let statement = (|| {
+        Some(Statement {
+            source: c.source(),
+            applicable: m.applicable,
+            justification: justification?,
+            status: m.status,
+            owner: match owner {
+                Some(o) => Some(o?),
+                None => None,
+            },
+            evidence: m.evidence.clone(),
+            extra: m.extra.clone(),
+            body,
+        })
+    })();
+    c.finish(statement.map(|s| (control, s)))
+}
+
+fn link_role(
+    index: &Index,
+    doc: &Document,
+    m: &RoleMeta,
+    id: &str,
+) -> (Option<Role>, Vec<Diagnostic>) {
+    let mut c = Check::new(index, doc);
+    let reports_to = m
+        .reports_to
+        .as_ref()
+        .map(|r| c.id(IdKind::Role, "reports_to", r));
+    if m.reports_to.as_deref() == Some(id) {
+        let at = c.doc.locate("reports_to", Some(id));
+        c.error(at, "a role cannot report to itself");
+    }
+    let body = c.body(&urls::role(id));
+    let role = (|| {
+        Some(Role {
+            id: id.to_owned(),
+            title: m.title.0.clone(),
+            source: c.source(),
+            assignees: m.assignees.iter().map(|a| a.0.clone()).collect(),
+            reports_to: match reports_to {
+                Some(r) => Some(r?),
+                None => None,
+            },
+            extra: m.extra.clone(),
+            body,
+            direct_reports: Vec::new(),
+            owns_policies: Vec::new(),
+            approves_policies: Vec::new(),
+            owns_controls: Vec::new(),
+            reading_list: Vec::new(),
+        })
+    })();
+    c.finish(role)
+}
+
+fn link_guidance(
+    index: &Index,
+    doc: &Document,
+    m: &GuidanceMeta,
+    control: usize,
+) -> (Option<(usize, Guidance)>, Vec<Diagnostic>) {
+    let mut c = Check::new(index, doc);
+    let body = c.body(&urls::guidance(catalog::catalog().controls[control].id));
+    let guidance = Guidance {
+        source: c.source(),
+        title: m.title.as_ref().map(|t| t.0.clone()),
+        extra: m.extra.clone(),
+        body,
+    };
+    c.finish(Some((control, guidance)))
+}
+
+fn link_page(
+    index: &Index,
+    doc: &Document,
+    m: &PageMeta,
+    url: &str,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut c = Check::new(index, doc);
+    let body = c.body(url);
+    let page = Page {
+        source: c.source(),
+        url: url.to_owned(),
+        title: m.title.0.clone(),
+        weight: m.weight,
+        extra: m.extra.clone(),
+        body,
+    };
+    c.finish(Some(page))
+}
+
+/// Reports roles whose `reports_to` chain comes back to them.
+fn check_reporting_lines(roles: &[Role], diagnostics: &mut Diagnostics) {
+    for (start, role) in roles.iter().enumerate() {
+        let mut chain = vec![start];
+        let mut next = role.reports_to;
+        while let Some(r) = next {
+            if r == start {
+                // Report each loop once, at its first role.
+                if chain.iter().all(|&i| i >= start) {
+                    let names: Vec<&str> = chain
+                        .iter()
+                        .chain([&start])
+                        .map(|&i| roles[i].id.as_str())
+                        .collect();
+                    diagnostics.error(
+                        &role.source.path,
+                        Position::START,
+                        format!("reporting line loops: {}", names.join(" → ")),
+                    );
+                }
+                break;
+            }
+            if chain.contains(&r) || chain.len() > roles.len() {
+                break;
+            }
+            chain.push(r);
+            next = roles[r].reports_to;
+        }
+    }
+}
+
+/// Makes every relation walkable both ways: control ↔ policy from either
+/// side's declaration, and what each role owns, approves and must read.
+fn join_relations(handbook: &mut Handbook, sorted: &Sorted<'_>) {
+    let mut control_policies: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); handbook.controls.len()];
+    let mut policy_controls: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); handbook.policies.len()];
+    for (p, policy) in handbook.policies.iter().enumerate() {
+        for &c in &policy.controls {
+            control_policies[c].insert(p);
+            policy_controls[p].insert(c);
+        }
+    }
+    let policy_ids: HashMap<&str, usize> = handbook
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    for (_, meta, c) in &sorted.statements {
+        for id in &meta.policies {
+            if let Some(&p) = policy_ids.get(id.trim()) {
+                control_policies[*c].insert(p);
+                policy_controls[p].insert(*c);
+            }
+        }
+    }
+    for (control, set) in handbook.controls.iter_mut().zip(control_policies) {
+        control.policies = set.into_iter().collect();
+    }
+    for (policy, set) in handbook.policies.iter_mut().zip(policy_controls) {
+        policy.controls = set.into_iter().collect();
+    }
+
+    let roles = &mut handbook.roles;
+    for r in 0..roles.len() {
+        if let Some(boss) = roles[r].reports_to {
+            roles[boss].direct_reports.push(r);
+        }
+    }
+    for (p, policy) in handbook.policies.iter().enumerate() {
+        roles[policy.owner].owns_policies.push(p);
+        if let Some(a) = policy.approver {
+            roles[a].approves_policies.push(p);
+        }
+        for (r, role) in roles.iter_mut().enumerate() {
+            if policy.audience.as_ref().is_some_and(|a| a.includes(r)) {
+                role.reading_list.push(p);
+            }
+        }
+    }
+    for (c, control) in handbook.controls.iter().enumerate() {
+        if let Some(owner) = control.statement.as_ref().and_then(|s| s.owner) {
+            roles[owner].owns_controls.push(c);
+        }
+    }
+}

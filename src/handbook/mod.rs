@@ -1,0 +1,387 @@
+//! Stage 2: the handbook, linked and validated.
+//!
+//! [`link`] turns the loaded documents into one [`Handbook`]: every id
+//! resolved to the thing it names (roles, policies, Annex A controls), every
+//! relation made walkable in both directions (a control knows the policies
+//! that address it whichever side declared it; a role knows what it owns and
+//! what it must read), every Markdown body rendered with its links resolved.
+//! A handbook is only returned when nothing is wrong with it, so the
+//! renderer can rely on every reference.
+
+mod link;
+mod resolve;
+
+use std::path::PathBuf;
+
+pub use link::link;
+
+use crate::catalog::{self, Catalog};
+use crate::config::Config;
+use crate::content::Asset;
+use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, Status};
+use crate::markdown::Heading;
+
+/// A rendered Markdown body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// The HTML, links already relative to the document's page.
+    pub html: String,
+    /// Its headings.
+    pub headings: Vec<Heading>,
+}
+
+/// Where a document came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path for messages.
+    pub path: PathBuf,
+    /// `/`-separated path in the content folder.
+    pub rel: String,
+}
+
+/// Who must read a policy, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone.
+    All,
+    /// These roles (indexes into [`Handbook::roles`]).
+    Roles(Vec<usize>),
+}
+
+impl Audience {
+    /// Whether a role is in the audience.
+    pub fn includes(&self, role: usize) -> bool {
+        match self {
+            Audience::All => true,
+            Audience::Roles(r) => r.contains(&role),
+        }
+    }
+}
+
+/// A policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Id, unique among policies.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Source file.
+    pub source: Source,
+    /// Owning role.
+    pub owner: usize,
+    /// Approving role.
+    pub approver: Option<usize>,
+    /// Version label.
+    pub version: Option<String>,
+    /// Date it took effect.
+    pub effective: Option<Date>,
+    /// Date of the next review.
+    pub review: Option<Date>,
+    /// Classification.
+    pub classification: Classification,
+    /// Who must read it (None: not stated).
+    pub audience: Option<Audience>,
+    /// Controls it addresses (indexes into [`Handbook::controls`]), declared
+    /// here or by the control's statement, in clause order.
+    pub controls: Vec<usize>,
+    /// Revision history, as written.
+    pub history: Vec<Revision>,
+    /// Free-form template values.
+    pub extra: Extra,
+    /// The policy text.
+    pub body: Body,
+}
+
+/// An implementation statement (`controls/<id>.md`).
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Source file.
+    pub source: Source,
+    /// Whether the control applies.
+    pub applicable: bool,
+    /// Why it is included or excluded.
+    pub justification: String,
+    /// Implementation status (None when not applicable).
+    pub status: Option<Status>,
+    /// Owning role.
+    pub owner: Option<usize>,
+    /// Evidence that it operates.
+    pub evidence: Vec<Evidence>,
+    /// Free-form template values.
+    pub extra: Extra,
+    /// How the organisation implements the control.
+    pub body: Body,
+}
+
+/// The organisation's own guidance for a control (`guidance/<id>.md`).
+#[derive(Debug, Clone)]
+pub struct Guidance {
+    /// Source file.
+    pub source: Source,
+    /// Title, if it differs from the control's.
+    pub title: Option<String>,
+    /// Free-form template values.
+    pub extra: Extra,
+    /// The guidance text.
+    pub body: Body,
+}
+
+/// One of the 93 Annex A controls, with what the handbook says about it.
+#[derive(Debug, Clone)]
+pub struct Control {
+    /// Index into the catalog's controls (also its index here).
+    pub index: usize,
+    /// The implementation statement, if written.
+    pub statement: Option<Statement>,
+    /// The organisation's guidance, if written.
+    pub guidance: Option<Guidance>,
+    /// Policies that address it, declared on either side, in handbook order.
+    pub policies: Vec<usize>,
+}
+
+/// Where a control stands, as shown by badges and the SoA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlState {
+    /// Applicable and implemented.
+    Implemented,
+    /// Applicable, partly implemented.
+    Partial,
+    /// Applicable, planned.
+    Planned,
+    /// Applicable, not implemented.
+    NotImplemented,
+    /// Excluded, with a justification.
+    NotApplicable,
+    /// No statement written yet: a gap.
+    NoStatement,
+}
+
+impl ControlState {
+    /// Every state, in the order dashboards list them.
+    pub const ALL: [ControlState; 6] = [
+        ControlState::Implemented,
+        ControlState::Partial,
+        ControlState::Planned,
+        ControlState::NotImplemented,
+        ControlState::NotApplicable,
+        ControlState::NoStatement,
+    ];
+
+    /// The label users read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlState::Implemented => "Implemented",
+            ControlState::Partial => "Partial",
+            ControlState::Planned => "Planned",
+            ControlState::NotImplemented => "Not implemented",
+            ControlState::NotApplicable => "Not applicable",
+            ControlState::NoStatement => "No statement",
+        }
+    }
+
+    /// The CSS class / machine name (`not-implemented`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ControlState::Implemented => "implemented",
+            ControlState::Partial => "partial",
+            ControlState::Planned => "planned",
+            ControlState::NotImplemented => "not-implemented",
+            ControlState::NotApplicable => "not-applicable",
+            ControlState::NoStatement => "no-statement",
+        }
+    }
+}
+
+impl Control {
+    /// Its catalog entry (id, title, theme, attributes).
+    pub fn info(&self) -> &'static catalog::Control {
+        &catalog::catalog().controls[self.index]
+    }
+
+    /// Where it stands.
+    pub fn state(&self) -> ControlState {
+        match &self.statement {
+            None => ControlState::NoStatement,
+            Some(s) if !s.applicable => ControlState::NotApplicable,
+            Some(s) => match s.status {
+                Some(Status::Implemented) => ControlState::Implemented,
+                Some(Status::Partial) => ControlState::Partial,
+                Some(Status::Planned) => ControlState::Planned,
+                Some(Status::NotImplemented) | None => ControlState::NotImplemented,
+            },
+        }
+    }
+}
+
+/// A role.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Id, unique among roles.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Source file.
+    pub source: Source,
+    /// People or teams who hold it.
+    pub assignees: Vec<String>,
+    /// The role it reports to.
+    pub reports_to: Option<usize>,
+    /// Free-form template values.
+    pub extra: Extra,
+    /// Responsibilities.
+    pub body: Body,
+    /// Roles that report to it.
+    pub direct_reports: Vec<usize>,
+    /// Policies it owns.
+    pub owns_policies: Vec<usize>,
+    /// Policies it approves.
+    pub approves_policies: Vec<usize>,
+    /// Controls it owns.
+    pub owns_controls: Vec<usize>,
+    /// Policies it must read: audience includes it, or is `all`.
+    pub reading_list: Vec<usize>,
+}
+
+/// A plain page (any other Markdown file).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source file.
+    pub source: Source,
+    /// Output path, e.g. `procedures/backup.html`.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Sort key among siblings.
+    pub weight: Option<i64>,
+    /// Free-form template values.
+    pub extra: Extra,
+    /// The page text.
+    pub body: Body,
+}
+
+/// When a policy is next due for review, relative to the build date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    /// No review date set.
+    Unscheduled,
+    /// The date has passed, by this many days.
+    Overdue(i32),
+    /// Due within the warning window, in this many days.
+    DueSoon(i32),
+    /// Due later.
+    Scheduled,
+}
+
+/// Days before a review date at which it counts as "due soon".
+pub const REVIEW_WINDOW_DAYS: i32 = 30;
+
+/// The whole handbook: every document linked, every reference resolved.
+#[derive(Debug, Clone)]
+pub struct Handbook {
+    /// The settings it was built with.
+    pub config: Config,
+    /// The date reviews are measured against.
+    pub today: Date,
+    /// Policies, by title.
+    pub policies: Vec<Policy>,
+    /// All 93 Annex A controls, in clause order.
+    pub controls: Vec<Control>,
+    /// Roles, by title.
+    pub roles: Vec<Role>,
+    /// Plain pages, by path; the home page (`index.md`) among them.
+    pub pages: Vec<Page>,
+    /// Files copied as they are.
+    pub assets: Vec<Asset>,
+}
+
+impl Handbook {
+    /// The built-in catalog.
+    pub fn catalog(&self) -> &'static Catalog {
+        catalog::catalog()
+    }
+
+    /// Where a policy's review stands.
+    pub fn review(&self, policy: &Policy) -> Review {
+        match policy.review {
+            None => Review::Unscheduled,
+            Some(date) => {
+                let days = self.today.days_until(date);
+                if days < 0 {
+                    Review::Overdue(-days)
+                } else if days <= REVIEW_WINDOW_DAYS {
+                    Review::DueSoon(days)
+                } else {
+                    Review::Scheduled
+                }
+            }
+        }
+    }
+
+    /// The home page, if `index.md` exists.
+    pub fn home(&self) -> Option<&Page> {
+        self.pages.iter().find(|p| p.source.rel == "index.md")
+    }
+}
+
+/// Output paths of the pages of each kind.
+pub mod urls {
+    /// `policies/<id>.html`
+    pub fn policy(id: &str) -> String {
+        format!("policies/{id}.html")
+    }
+    /// `controls/<id>.html`
+    pub fn control(id: &str) -> String {
+        format!("controls/{id}.html")
+    }
+    /// `guidance/<id>.html`
+    pub fn guidance(id: &str) -> String {
+        format!("guidance/{id}.html")
+    }
+    /// `roles/<id>.html`
+    pub fn role(id: &str) -> String {
+        format!("roles/{id}.html")
+    }
+    /// The page of a plain Markdown file: `.md` becomes `.html`.
+    pub fn page(rel: &str) -> String {
+        match rel.strip_suffix(".md") {
+            Some(stem) => format!("{stem}.html"),
+            None => rel.to_owned(),
+        }
+    }
+    /// The Statement of Applicability.
+    pub const SOA: &str = "soa.html";
+    /// The SoA as CSV.
+    pub const SOA_CSV: &str = "soa.csv";
+    /// The policy list.
+    pub const POLICIES: &str = "policies/index.html";
+    /// The Annex A catalog.
+    pub const CONTROLS: &str = "controls/index.html";
+    /// The ISO/IEC 27002 guidance list.
+    pub const GUIDANCE: &str = "guidance/index.html";
+    /// The role list.
+    pub const ROLES: &str = "roles/index.html";
+    /// The list of plain pages.
+    pub const CONTENTS: &str = "contents.html";
+    /// The not-found page.
+    pub const NOT_FOUND: &str = "404.html";
+    /// The home page.
+    pub const HOME: &str = "index.html";
+    /// The theme's static files.
+    pub const STATIC_DIR: &str = "static";
+
+    /// Paths generated by ismsbook that a plain page or asset must not take.
+    pub fn is_reserved(path: &str) -> bool {
+        [SOA, SOA_CSV, CONTENTS, NOT_FOUND].contains(&path)
+            || path.starts_with("static/")
+            || (path.ends_with(".html")
+                && ["policies/", "controls/", "guidance/", "roles/"]
+                    .iter()
+                    .any(|p| path.starts_with(p)))
+    }
+
+    /// The prefix that leads from the page at `url` back to the site root.
+    pub fn root_of(url: &str) -> String {
+        "../".repeat(url.matches('/').count())
+    }
+}

@@ -1,0 +1,306 @@
+//! Resolving what documents point at: ids in front matter and links in bodies.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::catalog;
+use crate::markdown::{Resolution, Resolve};
+
+use super::urls;
+
+/// A link target: the page it lives on and its title.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Index in its kind's list.
+    pub index: usize,
+    /// Output path from the site root.
+    pub url: String,
+    /// Title, for links written with empty text.
+    pub title: String,
+}
+
+/// Every id and path a document may point at.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Policy id → target.
+    pub policies: HashMap<String, Target>,
+    /// Role id → target.
+    pub roles: HashMap<String, Target>,
+    /// Content path of a Markdown file → its page.
+    pub documents: HashMap<String, Target>,
+    /// Content paths of assets.
+    pub assets: HashSet<String>,
+}
+
+/// The kinds of id a front-matter field or typed link can name.
+#[derive(Debug, Clone, Copy)]
+pub enum IdKind {
+    /// A policy id.
+    Policy,
+    /// A role id.
+    Role,
+}
+
+impl IdKind {
+    fn noun(self) -> &'static str {
+        match self {
+            IdKind::Policy => "policy",
+            IdKind::Role => "role",
+        }
+    }
+}
+
+impl Index {
+    fn table(&self, kind: IdKind) -> &HashMap<String, Target> {
+        match kind {
+            IdKind::Policy => &self.policies,
+            IdKind::Role => &self.roles,
+        }
+    }
+
+    /// Looks up a policy or role id; the error says what exists nearby.
+    pub fn find(&self, kind: IdKind, id: &str) -> Result<&Target, String> {
+        let table = self.table(kind);
+        table.get(id.trim()).ok_or_else(|| {
+            let noun = kind.noun();
+            match nearest(id, table.keys().map(String::as_str)) {
+                Some(near) => format!("no {noun} has the id `{id}`; did you mean `{near}`?"),
+                None if table.is_empty() => {
+                    format!("no {noun} has the id `{id}`: the handbook has no {noun} files yet")
+                }
+                None => format!("no {noun} has the id `{id}`"),
+            }
+        })
+    }
+}
+
+/// The closest spelling among `candidates`, if any is close.
+fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// Resolves the links of one document, relative to where its page is.
+pub struct DocResolver<'a> {
+    index: &'a Index,
+    /// Folder of the source file in the content folder (`policies`), or "".
+    dir: &'a str,
+    /// From the document's page back to the site root (`../`).
+    root: String,
+}
+
+impl<'a> DocResolver<'a> {
+    /// A resolver for the document at content path `rel` whose page is `url`.
+    pub fn new(index: &'a Index, rel: &'a str, url: &str) -> Self {
+        DocResolver {
+            index,
+            dir: rel.rsplit_once('/').map_or("", |(d, _)| d),
+            root: urls::root_of(url),
+        }
+    }
+
+    fn to(&self, url: &str, fragment: &str, title: Option<String>) -> Resolution {
+        Resolution::Rewrite {
+            href: format!("{}{url}{fragment}", self.root),
+            title,
+        }
+    }
+
+    fn typed(&self, scheme: &str, id: &str, fragment: &str) -> Option<Resolution> {
+        let catalog = catalog::catalog();
+        let resolution = match scheme {
+            "policy" | "role" => {
+                let kind = if scheme == "policy" {
+                    IdKind::Policy
+                } else {
+                    IdKind::Role
+                };
+                match self.index.find(kind, id) {
+                    Ok(t) => self.to(&t.url, fragment, Some(t.title.clone())),
+                    Err(why) => Resolution::Broken(format!("broken link `{scheme}:{id}`: {why}")),
+                }
+            }
+            "control" | "guidance" => match catalog.resolve(id) {
+                Ok(i) => {
+                    let c = &catalog.controls[i];
+                    if scheme == "control" {
+                        self.to(
+                            &urls::control(c.id),
+                            fragment,
+                            Some(format!("{} {}", c.id, c.title)),
+                        )
+                    } else {
+                        let title = format!("ISO/IEC 27002 {} {}", c.id, c.title);
+                        self.to(&urls::guidance(c.id), fragment, Some(title))
+                    }
+                }
+                Err(e) => Resolution::Broken(format!(
+                    "broken link `{scheme}:{id}`: {}",
+                    catalog.explain(&e)
+                )),
+            },
+            _ => return None,
+        };
+        Some(resolution)
+    }
+
+    fn relative(&self, path: &str, fragment: &str) -> Resolution {
+        let Some(target) = join(self.dir, path) else {
+            return Resolution::Broken(format!("link `{path}` leads out of the content folder"));
+        };
+        if target.ends_with(".md") {
+            return match self.index.documents.get(&target) {
+                Some(t) => self.to(&t.url, fragment, Some(t.title.clone())),
+                None => Resolution::Broken(format!(
+                    "link to a missing document `{path}` (content/{target} does not exist)"
+                )),
+            };
+        }
+        if self.index.assets.contains(&target) {
+            return self.to(&target, fragment, None);
+        }
+        Resolution::Broken(format!(
+            "link to a missing file `{path}` (content/{target} does not exist)"
+        ))
+    }
+}
+
+impl Resolve for DocResolver<'_> {
+    fn resolve(&self, dest: &str) -> Resolution {
+        if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') {
+            return Resolution::Keep;
+        }
+        let (path, fragment) = match dest.find(['#', '?']) {
+            Some(i) => dest.split_at(i),
+            None => (dest, ""),
+        };
+        if let Some((scheme, rest)) = path.split_once(':')
+            && !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            return self
+                .typed(scheme, rest, fragment)
+                .unwrap_or(Resolution::Keep);
+        }
+        self.relative(path, fragment)
+    }
+}
+
+/// `dir/path` with `.` and `..` folded; None when it climbs above the root.
+fn join(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> Index {
+        let mut ix = Index::default();
+        let t = |url: &str, title: &str| Target {
+            index: 0,
+            url: url.into(),
+            title: title.into(),
+        };
+        ix.policies.insert(
+            "access-control".into(),
+            t("policies/access-control.html", "Access Control"),
+        );
+        ix.roles.insert("ciso".into(), t("roles/ciso.html", "CISO"));
+        ix.documents.insert(
+            "procedures/restore.md".into(),
+            t("procedures/restore.html", "Restore"),
+        );
+        ix.assets.insert("img/flow.png".into());
+        ix
+    }
+
+    fn href(r: Resolution) -> String {
+        match r {
+            Resolution::Rewrite { href, .. } => href,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn typed_links_resolve_relative_to_the_page() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
+        assert_eq!(
+            href(r.resolve("policy:access-control")),
+            "../policies/access-control.html"
+        );
+        assert_eq!(href(r.resolve("control:A.5.15")), "../controls/5.15.html");
+        assert_eq!(
+            href(r.resolve("guidance:8.13#notes")),
+            "../guidance/8.13.html#notes"
+        );
+        assert_eq!(href(r.resolve("role:ciso")), "../roles/ciso.html");
+    }
+
+    #[test]
+    fn relative_md_links_become_pages() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
+        assert_eq!(
+            href(r.resolve("../procedures/restore.md#step-2")),
+            "../procedures/restore.html#step-2"
+        );
+        assert_eq!(href(r.resolve("../img/flow.png")), "../img/flow.png");
+        let home = DocResolver::new(&ix, "index.md", "index.html");
+        assert_eq!(
+            href(home.resolve("procedures/restore.md")),
+            "procedures/restore.html"
+        );
+    }
+
+    #[test]
+    fn broken_links_say_why() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
+        let Resolution::Broken(m) = r.resolve("policy:acess-control") else {
+            panic!()
+        };
+        assert!(m.contains("did you mean `access-control`"), "{m}");
+        let Resolution::Broken(m) = r.resolve("control:A.9.2.3") else {
+            panic!()
+        };
+        assert!(m.contains("2013"), "{m}");
+        let Resolution::Broken(m) = r.resolve("../missing.md") else {
+            panic!()
+        };
+        assert!(m.contains("missing document"), "{m}");
+        let Resolution::Broken(m) = r.resolve("../../etc/passwd") else {
+            panic!()
+        };
+        assert!(m.contains("out of the content folder"), "{m}");
+    }
+
+    #[test]
+    fn external_and_anchor_links_are_kept() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "index.md", "index.html");
+        for dest in [
+            "https://example.com/x.md",
+            "mailto:a@b.c",
+            "#top",
+            "/abs.html",
+        ] {
+            assert_eq!(r.resolve(dest), Resolution::Keep, "{dest}");
+        }
+    }
+}

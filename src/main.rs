@@ -1,0 +1,5 @@
+//! The `ismsbook` command.
+
+fn main() -> std::process::ExitCode {
+    ismsbook::cli::main()
+}

@@ -1,0 +1,294 @@
+//! Markdown bodies to HTML, with every link resolved.
+//!
+//! One pass of pulldown-cmark per document: links are handed to a
+//! [`Resolve`] implementation (typed `policy:` / `control:` / `role:` /
+//! `guidance:` links, relative `.md` links, assets), headings get stable
+//! `id`s, tables get a scrolling wrapper for narrow screens. Broken links
+//! come back with their byte offset so they can be reported at file:line.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// What to do with one link destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Leave it as written (external URL, in-page anchor).
+    Keep,
+    /// Point it here; `title` fills a link written with empty text.
+    Rewrite {
+        /// The new `href`, relative to the page being rendered.
+        href: String,
+        /// The target's title.
+        title: Option<String>,
+    },
+    /// It points nowhere: the message says why.
+    Broken(String),
+}
+
+/// Resolves the link destinations of one document.
+pub trait Resolve {
+    /// Decides what `dest`, as written in the Markdown, becomes.
+    fn resolve(&self, dest: &str) -> Resolution;
+}
+
+/// A heading of a rendered body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its `id` attribute.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// A body rendered to HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Its headings, in order.
+    pub headings: Vec<Heading>,
+    /// Broken links: byte offset in the body, and why.
+    pub broken: Vec<(usize, String)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`, resolving its links with `resolver`.
+pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
+    let mut broken = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut fill_title: Option<String> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match resolver.resolve(&dest_url) {
+                    Resolution::Keep => dest_url,
+                    Resolution::Rewrite { href, title } => {
+                        fill_title = title;
+                        CowStr::from(href)
+                    }
+                    Resolution::Broken(why) => {
+                        broken.push((range.start, why));
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match resolver.resolve(&dest_url) {
+                    Resolution::Keep => dest_url,
+                    Resolution::Rewrite { href, .. } => CowStr::from(href),
+                    Resolution::Broken(why) => {
+                        broken.push((range.start, why));
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(title) = fill_title.take()
+                    && matches!(events.last(), Some(Event::Start(Tag::Link { .. })))
+                {
+                    events.push(Event::Text(CowStr::from(title)));
+                }
+                Event::End(TagEnd::Link)
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" tabindex=\"0\">",
+                )));
+                Event::Start(Tag::Table(alignments))
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                Event::Html(CowStr::Borrowed("</div>\n"))
+            }
+            other => {
+                if !matches!(other, Event::Start(_) | Event::End(_)) {
+                    fill_title = None;
+                }
+                other
+            }
+        };
+        events.push(event);
+    }
+    let headings = assign_heading_ids(&mut events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html,
+        headings,
+        broken,
+    }
+}
+
+/// Gives every heading an `id` (its own `{#id}` if written, else a slug of
+/// its text, made unique in the document) and lists the headings.
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut used = std::collections::HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
+            i += 1;
+            continue;
+        };
+        let (level, written) = (heading_level(*level), id.as_ref().map(|s| s.to_string()));
+        let mut text = String::new();
+        let mut j = i + 1;
+        while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+            if let Event::Text(t) | Event::Code(t) = &events[j] {
+                text.push_str(t);
+            }
+            j += 1;
+        }
+        let base = written.unwrap_or_else(|| slug(&text));
+        let mut id = base.clone();
+        let mut n = 1;
+        while !used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        headings.push(Heading { level, id, text });
+        i = j;
+    }
+    headings
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// A URL-fragment form of a heading: lower case, words joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '.') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() {
+        "section".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed;
+    impl Resolve for Fixed {
+        fn resolve(&self, dest: &str) -> Resolution {
+            match dest {
+                "policy:backup" => Resolution::Rewrite {
+                    href: "../policies/backup.html".into(),
+                    title: Some("Backup Policy".into()),
+                },
+                "policy:nope" => Resolution::Broken("no policy `nope`".into()),
+                _ => Resolution::Keep,
+            }
+        }
+    }
+
+    #[test]
+    fn typed_links_are_rewritten_and_empty_text_gets_the_title() {
+        let r = render("See [](policy:backup) and [this](policy:backup).", &Fixed);
+        assert!(
+            r.html
+                .contains(r#"<a href="../policies/backup.html">Backup Policy</a>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<a href="../policies/backup.html">this</a>"#)
+        );
+        assert!(r.broken.is_empty());
+    }
+
+    #[test]
+    fn broken_links_report_their_offset() {
+        let r = render("Line one\n\nSee [x](policy:nope).", &Fixed);
+        assert_eq!(r.broken, vec![(14, "no policy `nope`".to_owned())]);
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render(
+            "## Scope\n\n## Scope\n\n### Roles & duties {#roles}\n",
+            &Fixed,
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["scope", "scope-1", "roles"]);
+        assert!(
+            r.html.contains(r#"<h2 id="scope-1">Scope</h2>"#),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_box() {
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n", &Fixed);
+        assert!(
+            r.html
+                .starts_with("<div class=\"table-wrap\" tabindex=\"0\"><table>")
+        );
+        assert!(
+            r.html.trim_end().ends_with("</table>\n</div>") || r.html.contains("</table>\n</div>")
+        );
+    }
+
+    #[test]
+    fn slugs_are_lowercase_words() {
+        assert_eq!(
+            slug("Roles and Responsibilities"),
+            "roles-and-responsibilities"
+        );
+        assert_eq!(slug("5.15 Access control"), "5-15-access-control");
+        assert_eq!(slug("Ünïcode — ok?"), "ünïcode-ok");
+        assert_eq!(slug("!!!"), "section");
+    }
+}

@@ -1,0 +1,342 @@
+//! Stage 3: render every page of the handbook through the theme.
+//!
+//! The pages are listed as [`Job`]s, then rendered in parallel, each into
+//! the [`Output`] it is given. Template errors are collected and reported
+//! once per template location, however many pages hit them.
+
+mod csv;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::fs;
+use crate::handbook::{Handbook, urls};
+use crate::site::Output;
+use crate::theme::{Origin, Theme};
+use views::Refs;
+
+/// One page of the site to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// `index.html`
+    Home,
+    /// `policies/index.html`
+    Policies,
+    /// `policies/<id>.html`
+    Policy(usize),
+    /// `controls/index.html`: the Annex A catalog.
+    Controls,
+    /// `controls/<id>.html`
+    Control(usize),
+    /// `guidance/index.html`
+    GuidanceIndex,
+    /// `guidance/<id>.html`
+    Guidance(usize),
+    /// `soa.html`
+    Soa,
+    /// `roles/index.html`
+    Roles,
+    /// `roles/<id>.html`
+    Role(usize),
+    /// A plain page.
+    Page(usize),
+    /// `contents.html`
+    Contents,
+    /// `404.html`
+    NotFound,
+}
+
+/// Navigation sections, for marking the current one.
+#[derive(Debug, Serialize)]
+struct NavItem {
+    url: &'static str,
+    title: &'static str,
+    section: &'static str,
+}
+
+const NAV: [NavItem; 7] = [
+    NavItem {
+        url: urls::HOME,
+        title: "Home",
+        section: "home",
+    },
+    NavItem {
+        url: urls::POLICIES,
+        title: "Policies",
+        section: "policies",
+    },
+    NavItem {
+        url: urls::CONTROLS,
+        title: "Annex A",
+        section: "controls",
+    },
+    NavItem {
+        url: urls::SOA,
+        title: "SoA",
+        section: "soa",
+    },
+    NavItem {
+        url: urls::GUIDANCE,
+        title: "ISO 27002",
+        section: "guidance",
+    },
+    NavItem {
+        url: urls::ROLES,
+        title: "Roles",
+        section: "roles",
+    },
+    NavItem {
+        url: urls::CONTENTS,
+        title: "Pages",
+        section: "pages",
+    },
+];
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    organization: &'a str,
+    language: &'a str,
+    built: String,
+    generator: &'static str,
+}
+
+/// Every page of the handbook, in a stable order.
+pub fn jobs(h: &Handbook) -> Vec<Job> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::Policies,
+        Job::Controls,
+        Job::GuidanceIndex,
+        Job::Soa,
+        Job::Roles,
+        Job::Contents,
+        Job::NotFound,
+    ];
+    jobs.extend((0..h.policies.len()).map(Job::Policy));
+    jobs.extend((0..h.controls.len()).map(Job::Control));
+    jobs.extend((0..h.controls.len()).map(Job::Guidance));
+    jobs.extend((0..h.roles.len()).map(Job::Role));
+    jobs.extend(
+        h.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.url != urls::HOME)
+            .map(|(i, _)| Job::Page(i)),
+    );
+    jobs
+}
+
+/// Where a job's page goes.
+pub fn path_of(h: &Handbook, job: Job) -> String {
+    match job {
+        Job::Home => urls::HOME.to_owned(),
+        Job::Policies => urls::POLICIES.to_owned(),
+        Job::Policy(i) => urls::policy(&h.policies[i].id),
+        Job::Controls => urls::CONTROLS.to_owned(),
+        Job::Control(i) => urls::control(h.controls[i].info().id),
+        Job::GuidanceIndex => urls::GUIDANCE.to_owned(),
+        Job::Guidance(i) => urls::guidance(h.controls[i].info().id),
+        Job::Soa => urls::SOA.to_owned(),
+        Job::Roles => urls::ROLES.to_owned(),
+        Job::Role(i) => urls::role(&h.roles[i].id),
+        Job::Page(i) => h.pages[i].url.clone(),
+        Job::Contents => urls::CONTENTS.to_owned(),
+        Job::NotFound => urls::NOT_FOUND.to_owned(),
+    }
+}
+
+/// Renders the whole site into `out`: pages, `soa.csv`, static files and
+/// content assets. Returns the number of files written.
+pub fn render(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
+    let renderer = Renderer::new(h, theme);
+    let jobs = jobs(h);
+    let failures: Vec<(String, Diagnostic)> = jobs
+        .par_iter()
+        .filter_map(|&job| {
+            let path = path_of(h, job);
+            renderer.render(job, &path, out).err().map(|d| (path, d))
+        })
+        .collect();
+    let mut diagnostics = group_by_place(failures);
+
+    let csv = csv::soa(h);
+    let copies = theme
+        .statics
+        .par_iter()
+        .map(|s| {
+            let rel = format!("{}/{}", urls::STATIC_DIR, s.rel);
+            match &s.origin {
+                Origin::BuiltIn(bytes) => out.write(&rel, bytes),
+                Origin::Disk(path) => fs::read(path).and_then(|b| out.write(&rel, &b)),
+            }
+        })
+        .chain(
+            h.assets
+                .par_iter()
+                .map(|a| fs::read(&a.path).and_then(|b| out.write(&a.rel, &b))),
+        )
+        .chain(rayon::iter::once(out.write(urls::SOA_CSV, csv.as_bytes())))
+        .filter_map(Result::err)
+        .collect::<Vec<_>>();
+    for e in copies {
+        diagnostics.error(&e.path, crate::diagnostics::Position::START, e.to_string());
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(jobs.len() + theme.statics.len() + h.assets.len() + 1)
+}
+
+/// The site paths of every file [`render`] writes, to create their folders first.
+pub fn all_paths(h: &Handbook, theme: &Theme) -> Vec<String> {
+    let mut paths: Vec<String> = jobs(h).into_iter().map(|j| path_of(h, j)).collect();
+    paths.extend(
+        theme
+            .statics
+            .iter()
+            .map(|s| format!("{}/{}", urls::STATIC_DIR, s.rel)),
+    );
+    paths.extend(h.assets.iter().map(|a| a.rel.clone()));
+    paths
+}
+
+/// One diagnostic per template location, naming the pages it broke.
+fn group_by_place(failures: Vec<(String, Diagnostic)>) -> Diagnostics {
+    let mut groups: BTreeMap<(std::path::PathBuf, usize, usize, String), Vec<String>> =
+        BTreeMap::new();
+    for (page, d) in failures {
+        groups
+            .entry((d.file, d.line, d.column, d.message))
+            .or_default()
+            .push(page);
+    }
+    groups
+        .into_iter()
+        .map(|((file, line, column, message), mut pages)| {
+            pages.sort();
+            let more = match pages.len() {
+                1 => String::new(),
+                n => format!(" and {} other page{}", n - 1, if n == 2 { "" } else { "s" }),
+            };
+            Diagnostic {
+                severity: crate::diagnostics::Severity::Error,
+                file,
+                line,
+                column,
+                message: format!("{message} (rendering {}{more})", pages[0]),
+            }
+        })
+        .collect()
+}
+
+struct Renderer<'a> {
+    h: &'a Handbook,
+    theme: &'a Theme,
+    refs: Refs,
+    base: tera::Context,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(h: &'a Handbook, theme: &'a Theme) -> Self {
+        let mut base = tera::Context::new();
+        base.insert(
+            "site",
+            &SiteView {
+                title: &h.config.book.title,
+                organization: &h.config.book.organization,
+                language: &h.config.book.language,
+                built: h.today.to_string(),
+                generator: concat!("ismsbook ", env!("CARGO_PKG_VERSION")),
+            },
+        );
+        base.insert("nav", &NAV);
+        Renderer {
+            h,
+            theme,
+            refs: Refs::new(h),
+            base,
+        }
+    }
+
+    fn render(&self, job: Job, path: &str, out: &dyn Output) -> Result<(), Diagnostic> {
+        let (h, refs) = (self.h, &self.refs);
+        let mut ctx = self.base.clone();
+        ctx.insert("url", path);
+        let root = match (job, &h.config.html.site_url) {
+            (Job::NotFound, Some(site_url)) => format!("{}/", site_url.trim_end_matches('/')),
+            _ => urls::root_of(path),
+        };
+        ctx.insert("root", &root);
+        let (template, section) = match job {
+            Job::Home => {
+                ctx.insert("page", &h.home().map(views::page));
+                ctx.insert("status", &views::status(h, refs));
+                ("index.html", "home")
+            }
+            Job::Policies => {
+                ctx.insert(
+                    "policies",
+                    &views::policy_rows(h, refs, 0..h.policies.len()),
+                );
+                ("policies.html", "policies")
+            }
+            Job::Policy(i) => {
+                ctx.insert("policy", &views::policy(h, refs, &h.policies[i]));
+                ("policy.html", "policies")
+            }
+            Job::Controls => {
+                ctx.insert("themes", &views::themes(h, refs));
+                ctx.insert("status", &views::status(h, refs));
+                ("controls.html", "controls")
+            }
+            Job::Control(i) => {
+                ctx.insert("control", &views::control(h, refs, &h.controls[i]));
+                ("control.html", "controls")
+            }
+            Job::GuidanceIndex => {
+                ctx.insert("themes", &views::themes(h, refs));
+                ("guidance-index.html", "guidance")
+            }
+            Job::Guidance(i) => {
+                ctx.insert("guidance", &views::guidance(h, refs, &h.controls[i]));
+                ("guidance.html", "guidance")
+            }
+            Job::Soa => {
+                ctx.insert("rows", &views::soa(h, refs));
+                ctx.insert("csv", urls::SOA_CSV);
+                ("soa.html", "soa")
+            }
+            Job::Roles => {
+                ctx.insert("roles", &views::role_rows(h, refs));
+                ("roles.html", "roles")
+            }
+            Job::Role(i) => {
+                ctx.insert("role", &views::role(h, refs, &h.roles[i]));
+                ("role.html", "roles")
+            }
+            Job::Page(i) => {
+                ctx.insert("page", &views::page(&h.pages[i]));
+                ("page.html", "pages")
+            }
+            Job::Contents => {
+                ctx.insert("folders", &views::contents(h));
+                ("contents.html", "pages")
+            }
+            Job::NotFound => ("404.html", ""),
+        };
+        ctx.insert("section", section);
+        let html = self
+            .theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.theme.diagnostic(&e))?;
+        out.write(path, html.as_bytes()).map_err(|e| {
+            Diagnostic::error(&e.path, crate::diagnostics::Position::START, e.to_string())
+        })
+    }
+}

@@ -1,0 +1,647 @@
+//! What templates see: small, serialisable views of the handbook.
+//!
+//! Every URL in a view is relative to the site root; templates prefix it
+//! with `root` (`""`, `"../"`), so the site works from disk and under any
+//! sub-path. Views carry only what their page shows, so a page's context
+//! stays small however large the handbook grows.
+
+use serde::Serialize;
+
+use crate::catalog::{Attributes, Theme};
+use crate::content::meta::{Classification, Date, Evidence, Extra, Revision};
+use crate::handbook::{
+    Audience, Control, ControlState, Guidance, Handbook, Page, Policy, Review, Role, urls,
+};
+use crate::markdown::Heading;
+
+/// A link to a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Path from the site root.
+    pub url: String,
+    /// Text to show.
+    pub title: String,
+}
+
+/// A control's state as a badge.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Badge {
+    /// CSS / machine name, e.g. `not-implemented`.
+    pub key: &'static str,
+    /// Label, e.g. "Not implemented".
+    pub label: &'static str,
+}
+
+impl From<ControlState> for Badge {
+    fn from(s: ControlState) -> Self {
+        Badge {
+            key: s.key(),
+            label: s.label(),
+        }
+    }
+}
+
+/// A control as listed on other pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlRef {
+    /// `5.15`
+    pub id: &'static str,
+    /// `Access control`
+    pub title: &'static str,
+    /// Its theme.
+    pub theme: &'static str,
+    /// Its Annex A page.
+    pub url: String,
+    /// Its ISO/IEC 27002 guidance page.
+    pub guidance_url: String,
+    /// Where it stands.
+    pub state: Badge,
+    /// Owning role, if stated.
+    pub owner: Option<Link>,
+}
+
+/// Links and badges computed once per build and shared by every page.
+pub struct Refs {
+    /// One per policy.
+    pub policies: Vec<Link>,
+    /// One per role.
+    pub roles: Vec<Link>,
+    /// One per control.
+    pub controls: Vec<ControlRef>,
+}
+
+impl Refs {
+    /// Computes the links of every policy, role and control.
+    pub fn new(h: &Handbook) -> Refs {
+        let roles: Vec<Link> = h
+            .roles
+            .iter()
+            .map(|r| Link {
+                url: urls::role(&r.id),
+                title: r.title.clone(),
+            })
+            .collect();
+        let policies = h
+            .policies
+            .iter()
+            .map(|p| Link {
+                url: urls::policy(&p.id),
+                title: p.title.clone(),
+            })
+            .collect();
+        let controls = h
+            .controls
+            .iter()
+            .map(|c| {
+                let info = c.info();
+                ControlRef {
+                    id: info.id,
+                    title: info.title,
+                    theme: info.theme.name(),
+                    url: urls::control(info.id),
+                    guidance_url: urls::guidance(info.id),
+                    state: c.state().into(),
+                    owner: c
+                        .statement
+                        .as_ref()
+                        .and_then(|s| s.owner)
+                        .map(|o| roles[o].clone()),
+                }
+            })
+            .collect();
+        Refs {
+            policies,
+            roles,
+            controls,
+        }
+    }
+
+    fn policies(&self, list: &[usize]) -> Vec<Link> {
+        list.iter().map(|&i| self.policies[i].clone()).collect()
+    }
+    fn roles(&self, list: &[usize]) -> Vec<Link> {
+        list.iter().map(|&i| self.roles[i].clone()).collect()
+    }
+    fn controls(&self, list: &[usize]) -> Vec<ControlRef> {
+        list.iter().map(|&i| self.controls[i].clone()).collect()
+    }
+}
+
+/// When a policy is next reviewed, as shown by badges.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    /// The date, if set.
+    pub date: Option<Date>,
+    /// `overdue`, `due-soon`, `scheduled` or `unscheduled`.
+    pub state: &'static str,
+    /// Days overdue or days left, where that matters.
+    pub days: Option<i32>,
+}
+
+fn review(h: &Handbook, p: &Policy) -> ReviewView {
+    let (state, days) = match h.review(p) {
+        Review::Unscheduled => ("unscheduled", None),
+        Review::Overdue(d) => ("overdue", Some(d)),
+        Review::DueSoon(d) => ("due-soon", Some(d)),
+        Review::Scheduled => ("scheduled", None),
+    };
+    ReviewView {
+        date: p.review,
+        state,
+        days,
+    }
+}
+
+/// A policy as listed on other pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRow {
+    /// Link to it.
+    pub link: Link,
+    /// Its id.
+    pub id: String,
+    /// Owning role.
+    pub owner: Link,
+    /// Version label.
+    pub version: Option<String>,
+    /// Classification.
+    pub classification: Classification,
+    /// Next review.
+    pub review: ReviewView,
+}
+
+/// Lists policies as rows.
+pub fn policy_rows(
+    h: &Handbook,
+    refs: &Refs,
+    list: impl IntoIterator<Item = usize>,
+) -> Vec<PolicyRow> {
+    list.into_iter()
+        .map(|i| {
+            let p = &h.policies[i];
+            PolicyRow {
+                link: refs.policies[i].clone(),
+                id: p.id.clone(),
+                owner: refs.roles[p.owner].clone(),
+                version: p.version.clone(),
+                classification: p.classification,
+                review: review(h, p),
+            }
+        })
+        .collect()
+}
+
+/// A rendered body.
+#[derive(Debug, Serialize)]
+pub struct BodyView<'a> {
+    /// HTML.
+    pub html: &'a str,
+    /// Headings, for an "on this page" list.
+    pub headings: Vec<&'a Heading>,
+}
+
+fn body(b: &crate::handbook::Body) -> BodyView<'_> {
+    BodyView {
+        html: &b.html,
+        headings: b.headings.iter().filter(|h| h.level == 2).collect(),
+    }
+}
+
+/// The policy page.
+#[derive(Debug, Serialize)]
+pub struct PolicyView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Source path in the content folder.
+    pub source: &'a str,
+    /// Owning role.
+    pub owner: Link,
+    /// Approving role.
+    pub approver: Option<Link>,
+    /// Version.
+    pub version: Option<&'a str>,
+    /// Effective date.
+    pub effective: Option<Date>,
+    /// Next review.
+    pub review: ReviewView,
+    /// Classification.
+    pub classification: Classification,
+    /// Everyone must read it.
+    pub audience_all: bool,
+    /// Roles that must read it.
+    pub audience: Vec<Link>,
+    /// Controls it addresses.
+    pub controls: Vec<ControlRef>,
+    /// Revision history.
+    pub history: &'a [Revision],
+    /// Free-form values.
+    pub extra: &'a Extra,
+    /// The text.
+    pub body: BodyView<'a>,
+}
+
+/// Builds the view of one policy.
+pub fn policy<'a>(h: &Handbook, refs: &Refs, p: &'a Policy) -> PolicyView<'a> {
+    let (audience_all, audience) = match &p.audience {
+        Some(Audience::All) => (true, Vec::new()),
+        Some(Audience::Roles(r)) => (false, refs.roles(r)),
+        None => (false, Vec::new()),
+    };
+    PolicyView {
+        id: &p.id,
+        title: &p.title,
+        source: &p.source.rel,
+        owner: refs.roles[p.owner].clone(),
+        approver: p.approver.map(|a| refs.roles[a].clone()),
+        version: p.version.as_deref(),
+        effective: p.effective,
+        review: review(h, p),
+        classification: p.classification,
+        audience_all,
+        audience,
+        controls: refs.controls(&p.controls),
+        history: &p.history,
+        extra: &p.extra,
+        body: body(&p.body),
+    }
+}
+
+/// A 2013 control that a 2022 control replaces.
+#[derive(Debug, Serialize)]
+pub struct Predecessor {
+    /// `A.9.2.3`
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+}
+
+/// The Annex A control page.
+#[derive(Debug, Serialize)]
+pub struct ControlView<'a> {
+    /// The control as listed elsewhere (id, title, urls, state, owner).
+    #[serde(flatten)]
+    pub head: ControlRef,
+    /// Clause number of its theme.
+    pub clause: u8,
+    /// Whether a statement exists.
+    pub has_statement: bool,
+    /// Applicable (None: no statement).
+    pub applicable: Option<bool>,
+    /// Why included or excluded.
+    pub justification: Option<&'a str>,
+    /// Source of the statement.
+    pub source: Option<&'a str>,
+    /// Policies that address it.
+    pub policies: Vec<Link>,
+    /// Evidence.
+    pub evidence: &'a [Evidence],
+    /// The implementation statement.
+    pub body: Option<BodyView<'a>>,
+    /// 2013 controls it replaces.
+    pub predecessors: Vec<Predecessor>,
+    /// Whether the organisation wrote its own guidance.
+    pub has_guidance: bool,
+    /// Free-form values.
+    pub extra: Option<&'a Extra>,
+    /// The previous control in clause order.
+    pub previous: Option<ControlRef>,
+    /// The next control in clause order.
+    pub next: Option<ControlRef>,
+}
+
+/// Builds the view of one control.
+pub fn control<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> ControlView<'a> {
+    let catalog = h.catalog();
+    let s = c.statement.as_ref();
+    ControlView {
+        head: refs.controls[c.index].clone(),
+        clause: c.info().theme.clause(),
+        has_statement: s.is_some(),
+        applicable: s.map(|s| s.applicable),
+        justification: s.map(|s| s.justification.as_str()),
+        source: s.map(|s| s.source.rel.as_str()),
+        policies: refs.policies(&c.policies),
+        evidence: s.map_or(&[], |s| &s.evidence),
+        body: s.map(|s| body(&s.body)),
+        predecessors: c
+            .info()
+            .predecessors
+            .iter()
+            .map(|&i| Predecessor {
+                id: catalog.legacy[i].id,
+                title: catalog.legacy[i].title,
+            })
+            .collect(),
+        has_guidance: c.guidance.is_some(),
+        extra: s.map(|s| &s.extra),
+        previous: c.index.checked_sub(1).map(|i| refs.controls[i].clone()),
+        next: refs.controls.get(c.index + 1).cloned(),
+    }
+}
+
+/// The ISO/IEC 27002 guidance page of a control.
+#[derive(Debug, Serialize)]
+pub struct GuidanceView<'a> {
+    /// The control.
+    pub control: ControlRef,
+    /// Title: the organisation's, else the control's.
+    pub title: &'a str,
+    /// The five attributes.
+    pub attributes: &'static Attributes,
+    /// The organisation's guidance.
+    pub body: Option<BodyView<'a>>,
+    /// Source file of the guidance.
+    pub source: Option<&'a str>,
+    /// Link to the licensed copy of ISO/IEC 27002, when configured.
+    pub licensed_url: Option<String>,
+    /// Free-form values.
+    pub extra: Option<&'a Extra>,
+}
+
+/// Builds the guidance view of one control.
+pub fn guidance<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> GuidanceView<'a> {
+    let info = c.info();
+    let g: Option<&'a Guidance> = c.guidance.as_ref();
+    GuidanceView {
+        control: refs.controls[c.index].clone(),
+        title: g.and_then(|g| g.title.as_deref()).unwrap_or(info.title),
+        attributes: &info.attributes,
+        body: g.map(|g| body(&g.body)),
+        source: g.map(|g| g.source.rel.as_str()),
+        licensed_url: h.config.iso27002.link(info.id),
+        extra: g.map(|g| &g.extra),
+    }
+}
+
+/// One row of the Statement of Applicability.
+#[derive(Debug, Serialize)]
+pub struct SoaRow<'a> {
+    /// The control.
+    pub control: ControlRef,
+    /// Applicable (None: no statement).
+    pub applicable: Option<bool>,
+    /// Why.
+    pub justification: Option<&'a str>,
+    /// Implementing documents.
+    pub documents: Vec<Link>,
+}
+
+/// The SoA, one row per control in clause order.
+pub fn soa<'a>(h: &'a Handbook, refs: &Refs) -> Vec<SoaRow<'a>> {
+    h.controls
+        .iter()
+        .map(|c| {
+            let s = c.statement.as_ref();
+            SoaRow {
+                control: refs.controls[c.index].clone(),
+                applicable: s.map(|s| s.applicable),
+                justification: s.map(|s| s.justification.as_str()),
+                documents: refs.policies(&c.policies),
+            }
+        })
+        .collect()
+}
+
+/// The role page.
+#[derive(Debug, Serialize)]
+pub struct RoleView<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Source file.
+    pub source: &'a str,
+    /// Who holds it.
+    pub assignees: &'a [String],
+    /// Whom it reports to.
+    pub reports_to: Option<Link>,
+    /// Who reports to it.
+    pub direct_reports: Vec<Link>,
+    /// Policies it owns.
+    pub owns_policies: Vec<Link>,
+    /// Policies it approves.
+    pub approves_policies: Vec<Link>,
+    /// Controls it owns.
+    pub owns_controls: Vec<ControlRef>,
+    /// Policies it must read.
+    pub reading_list: Vec<PolicyRow>,
+    /// Free-form values.
+    pub extra: &'a Extra,
+    /// Responsibilities.
+    pub body: BodyView<'a>,
+}
+
+/// Builds the view of one role.
+pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
+    RoleView {
+        id: &r.id,
+        title: &r.title,
+        source: &r.source.rel,
+        assignees: &r.assignees,
+        reports_to: r.reports_to.map(|b| refs.roles[b].clone()),
+        direct_reports: refs.roles(&r.direct_reports),
+        owns_policies: refs.policies(&r.owns_policies),
+        approves_policies: refs.policies(&r.approves_policies),
+        owns_controls: refs.controls(&r.owns_controls),
+        reading_list: policy_rows(h, refs, r.reading_list.iter().copied()),
+        extra: &r.extra,
+        body: body(&r.body),
+    }
+}
+
+/// A role as listed on the roles page.
+#[derive(Debug, Serialize)]
+pub struct RoleRow<'a> {
+    /// Link to it.
+    pub link: Link,
+    /// Who holds it.
+    pub assignees: &'a [String],
+    /// Whom it reports to.
+    pub reports_to: Option<Link>,
+}
+
+/// All roles as rows.
+pub fn role_rows<'a>(h: &'a Handbook, refs: &Refs) -> Vec<RoleRow<'a>> {
+    h.roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RoleRow {
+            link: refs.roles[i].clone(),
+            assignees: &r.assignees,
+            reports_to: r.reports_to.map(|b| refs.roles[b].clone()),
+        })
+        .collect()
+}
+
+/// A plain page.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Source file.
+    pub source: &'a str,
+    /// Free-form values.
+    pub extra: &'a Extra,
+    /// The text.
+    pub body: BodyView<'a>,
+}
+
+/// Builds the view of one plain page.
+pub fn page(p: &Page) -> PageView<'_> {
+    PageView {
+        title: &p.title,
+        source: &p.source.rel,
+        extra: &p.extra,
+        body: body(&p.body),
+    }
+}
+
+/// Controls of one theme.
+#[derive(Debug, Serialize)]
+pub struct ThemeGroup {
+    /// Theme name.
+    pub name: &'static str,
+    /// Clause number.
+    pub clause: u8,
+    /// Its controls, with their attributes.
+    pub controls: Vec<CatalogRow>,
+}
+
+/// A control on the catalog and guidance lists.
+#[derive(Debug, Serialize)]
+pub struct CatalogRow {
+    /// The control.
+    #[serde(flatten)]
+    pub control: ControlRef,
+    /// Its control-type attribute (#Preventive ...).
+    pub control_type: &'static [&'static str],
+    /// Whether the organisation wrote guidance for it.
+    pub has_guidance: bool,
+}
+
+/// The controls grouped by theme.
+pub fn themes(h: &Handbook, refs: &Refs) -> Vec<ThemeGroup> {
+    Theme::ALL
+        .iter()
+        .map(|&t| ThemeGroup {
+            name: t.name(),
+            clause: t.clause(),
+            controls: h
+                .controls
+                .iter()
+                .filter(|c| c.info().theme == t)
+                .map(|c| CatalogRow {
+                    control: refs.controls[c.index].clone(),
+                    control_type: &c.info().attributes.control_type,
+                    has_guidance: c.guidance.is_some(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A count of controls in one state.
+#[derive(Debug, Serialize)]
+pub struct StateCount {
+    /// The state.
+    pub state: Badge,
+    /// How many controls.
+    pub count: usize,
+}
+
+/// The home page's at-a-glance status.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    /// Number of policies.
+    pub policies: usize,
+    /// Number of roles.
+    pub roles: usize,
+    /// Number of applicable controls.
+    pub applicable: usize,
+    /// Controls by state.
+    pub states: Vec<StateCount>,
+    /// Controls with no statement.
+    pub gaps: Vec<ControlRef>,
+    /// Policies whose review date has passed.
+    pub overdue: Vec<PolicyRow>,
+    /// Policies due for review soon.
+    pub due_soon: Vec<PolicyRow>,
+    /// The window "soon" means, in days.
+    pub window_days: i32,
+}
+
+/// Computes the at-a-glance status.
+pub fn status(h: &Handbook, refs: &Refs) -> Status {
+    let states = ControlState::ALL
+        .iter()
+        .map(|&s| StateCount {
+            state: s.into(),
+            count: h.controls.iter().filter(|c| c.state() == s).count(),
+        })
+        .collect();
+    let with_review = |want: fn(Review) -> bool| {
+        let mut list: Vec<usize> = (0..h.policies.len())
+            .filter(|&i| want(h.review(&h.policies[i])))
+            .collect();
+        list.sort_by_key(|&i| h.policies[i].review);
+        policy_rows(h, refs, list)
+    };
+    Status {
+        policies: h.policies.len(),
+        roles: h.roles.len(),
+        applicable: h
+            .controls
+            .iter()
+            .filter(|c| c.statement.as_ref().is_some_and(|s| s.applicable))
+            .count(),
+        states,
+        gaps: h
+            .controls
+            .iter()
+            .filter(|c| c.statement.is_none())
+            .map(|c| refs.controls[c.index].clone())
+            .collect(),
+        overdue: with_review(|r| matches!(r, Review::Overdue(_))),
+        due_soon: with_review(|r| matches!(r, Review::DueSoon(_))),
+        window_days: crate::handbook::REVIEW_WINDOW_DAYS,
+    }
+}
+
+/// Plain pages of one folder.
+#[derive(Debug, Serialize)]
+pub struct Folder {
+    /// The folder, e.g. `procedures` ("" for the top).
+    pub name: String,
+    /// Its pages, by weight then title.
+    pub pages: Vec<Link>,
+}
+
+/// Plain pages grouped by folder.
+pub fn contents(h: &Handbook) -> Vec<Folder> {
+    let mut pages: Vec<&Page> = h.pages.iter().collect();
+    let folder = |p: &Page| {
+        p.source
+            .rel
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_owned())
+    };
+    pages.sort_by_cached_key(|p| (folder(p), p.weight.unwrap_or(0), p.title.to_lowercase()));
+    let mut folders: Vec<Folder> = Vec::new();
+    for p in pages {
+        let name = folder(p);
+        if folders.last().is_none_or(|f| f.name != name) {
+            folders.push(Folder {
+                name,
+                pages: Vec::new(),
+            });
+        }
+        if let Some(f) = folders.last_mut() {
+            f.pages.push(Link {
+                url: p.url.clone(),
+                title: p.title.clone(),
+            });
+        }
+    }
+    folders
+}

@@ -1,0 +1,164 @@
+//! Stage 4: the output folder, replaced whole or not at all.
+//!
+//! A build writes into a fresh staging folder beside the destination; only
+//! when every page has been written is it swapped into place. A failed
+//! build leaves the previous site untouched, and a reader never sees a
+//! half-written one.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::fs::{self, FsError};
+
+/// Somewhere rendered files go, addressed by `/`-separated site paths.
+pub trait Output: Sync {
+    /// Stores one file of the site.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError>;
+}
+
+/// A site being written to disk.
+#[derive(Debug)]
+pub struct Site {
+    destination: PathBuf,
+    staging: tempfile::TempDir,
+}
+
+impl Site {
+    /// Starts a site that will replace `destination` when committed.
+    pub fn create(destination: &Path) -> Result<Site, FsError> {
+        let parent = match destination.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = destination
+            .file_name()
+            .map_or_else(|| "book".into(), |n| n.to_string_lossy().into_owned());
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.building-"))
+            .tempdir_in(&parent)
+            .map_err(|source| FsError {
+                action: "cannot create a staging folder in",
+                path: parent.clone(),
+                source,
+            })?;
+        Ok(Site {
+            destination: destination.to_path_buf(),
+            staging,
+        })
+    }
+
+    /// The staging folder (where files are being written).
+    pub fn staging(&self) -> &Path {
+        self.staging.path()
+    }
+
+    /// Creates the folders that the given site paths live in.
+    pub fn create_folders<'a>(
+        &self,
+        rels: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), FsError> {
+        let folders: BTreeSet<&str> = rels
+            .into_iter()
+            .filter_map(|r| r.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for folder in folders {
+            fs::create_dir_all(&self.staging.path().join(folder))?;
+        }
+        Ok(())
+    }
+
+    /// Copies a file from disk into the site.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), FsError> {
+        fs::copy(from, &self.staging.path().join(rel))
+    }
+
+    /// Moves the finished site into place, replacing the previous one.
+    pub fn commit(self) -> Result<(), FsError> {
+        let staging = self.staging.keep();
+        let destination = &self.destination;
+        if !destination.exists() {
+            return fs::rename(&staging, destination);
+        }
+        let parent = staging.parent().unwrap_or(Path::new("."));
+        let old = tempfile::Builder::new()
+            .prefix(".book.previous-")
+            .tempdir_in(parent)
+            .map_err(|source| FsError {
+                action: "cannot create a folder in",
+                path: parent.to_path_buf(),
+                source,
+            })?
+            .keep();
+        let old_site = old.join("site");
+        fs::rename(destination, &old_site)?;
+        if let Err(e) = fs::rename(&staging, destination) {
+            // Put the previous site back; the new one stays in its staging folder.
+            let _ = std::fs::rename(&old_site, destination);
+            return Err(e);
+        }
+        fs::remove_dir_all(&old)
+    }
+}
+
+impl Output for Site {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError> {
+        let path = self.staging.path().join(rel);
+        let file = std::fs::File::create(&path).map_err(|source| FsError {
+            action: "cannot write",
+            path: path.clone(),
+            source,
+        })?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        out.write_all(bytes)
+            .and_then(|()| out.flush())
+            .map_err(|source| FsError {
+                action: "cannot write",
+                path,
+                source,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_the_previous_site_and_leaves_no_staging_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("book");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join("old.html"), "old").unwrap();
+
+        let site = Site::create(&dest).unwrap();
+        site.write("new.html", b"new").unwrap();
+        assert!(
+            dest.join("old.html").exists(),
+            "old site stays until commit"
+        );
+        site.commit().unwrap();
+
+        assert!(dest.join("new.html").exists());
+        assert!(!dest.join("old.html").exists());
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the site remains: {left:?}");
+    }
+
+    #[test]
+    fn dropping_an_uncommitted_site_keeps_the_old_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("book");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join("old.html"), "old").unwrap();
+        {
+            let site = Site::create(&dest).unwrap();
+            site.write("new.html", b"new").unwrap();
+        }
+        assert!(dest.join("old.html").exists());
+        assert!(!dest.join("new.html").exists());
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(left.len(), 1);
+    }
+}

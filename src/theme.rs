@@ -1,0 +1,254 @@
+//! Themes: the Tera templates and static files that give the site its look.
+//!
+//! The default theme is compiled into the binary. A handbook may point
+//! `[output.html] theme` at a folder of its own with `templates/` and
+//! `static/`; whatever that folder lacks falls back to the built-in file of
+//! the same name, so a theme can change one template or one stylesheet.
+//! Templates are compiled once per build; their errors name the template
+//! file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::fs;
+
+static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The folder a handbook's default theme lives in, when it has one.
+pub const DEFAULT_DIR: &str = "themes/default";
+
+/// The templates every theme provides (built-in ones fill any gap).
+pub const PAGE_TEMPLATES: [&str; 13] = [
+    "index.html",
+    "policy.html",
+    "policies.html",
+    "control.html",
+    "controls.html",
+    "guidance.html",
+    "guidance-index.html",
+    "soa.html",
+    "role.html",
+    "roles.html",
+    "page.html",
+    "contents.html",
+    "404.html",
+];
+
+/// Where a theme file comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// Compiled into the binary.
+    BuiltIn(&'static [u8]),
+    /// A file in the handbook's theme folder.
+    Disk(PathBuf),
+}
+
+/// A static file to copy into the site's `static/` folder.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Path inside `static/`, `/`-separated.
+    pub rel: String,
+    /// Where its bytes are.
+    pub origin: Origin,
+}
+
+/// A loaded theme: compiled templates and the static files to copy.
+pub struct Theme {
+    /// The compiled templates.
+    pub tera: tera::Tera,
+    /// Static files, by path.
+    pub statics: Vec<StaticFile>,
+    /// Template name → the path to show in errors.
+    paths: BTreeMap<String, PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("templates", &self.paths.keys())
+            .field("statics", &self.statics.len())
+            .finish()
+    }
+}
+
+/// The theme folder a handbook uses, if not the built-in theme alone.
+pub fn folder(config: &Config) -> Option<PathBuf> {
+    match &config.html.theme {
+        Some(dir) => Some(config.root.join(dir)),
+        None => Some(config.root.join(DEFAULT_DIR)).filter(|d| d.is_dir()),
+    }
+}
+
+impl Theme {
+    /// Loads the theme of `config`, reporting problems in `diagnostics`.
+    pub fn load(config: &Config, diagnostics: &mut Diagnostics) -> Option<Theme> {
+        let folder = folder(config);
+        if let (Some(dir), Some(written)) = (&folder, &config.html.theme)
+            && !dir.is_dir()
+        {
+            let at = locate_in_config(config, &written.to_string_lossy());
+            diagnostics.error(
+                &config.file(),
+                at,
+                format!("theme folder {} does not exist", dir.display()),
+            );
+            return None;
+        }
+        let mut sources: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Origin> = BTreeMap::new();
+        collect_built_in(&BUILT_IN, &mut sources, &mut statics);
+        if let Some(dir) = &folder {
+            collect_folder(dir, &mut sources, &mut statics, diagnostics);
+        }
+        let paths: BTreeMap<String, PathBuf> = sources
+            .iter()
+            .map(|(name, (_, path))| (name.clone(), path.clone()))
+            .collect();
+        let mut tera = tera::Tera::new();
+        let compiled = tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+        );
+        if let Err(e) = compiled {
+            // Compile each template alone to report every broken one, not just the first.
+            let mut found = false;
+            for (name, (text, _)) in &sources {
+                let mut alone = tera::Tera::new();
+                if let Err(e) = alone.add_raw_template(name, text)
+                    && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+                {
+                    diagnostics.push(template_diagnostic(&paths, &e));
+                    found = true;
+                }
+            }
+            if !found {
+                diagnostics.push(template_diagnostic(&paths, &e));
+            }
+            return None;
+        }
+        Some(Theme {
+            tera,
+            statics: statics
+                .into_iter()
+                .map(|(rel, origin)| StaticFile { rel, origin })
+                .collect(),
+            paths,
+        })
+    }
+
+    /// A diagnostic for a template error, at the template's file and line.
+    pub fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
+        template_diagnostic(&self.paths, error)
+    }
+}
+
+fn collect_built_in(
+    dir: &'static Dir<'static>,
+    sources: &mut BTreeMap<String, (String, PathBuf)>,
+    statics: &mut BTreeMap<String, Origin>,
+) {
+    for file in dir.files() {
+        let rel = file.path().to_string_lossy().replace('\\', "/");
+        let shown = Path::new("(built-in theme)").join(file.path());
+        if let Some(name) = rel.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            sources.insert(name.to_owned(), (text, shown));
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            statics.insert(name.to_owned(), Origin::BuiltIn(file.contents()));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_built_in(sub, sources, statics);
+    }
+}
+
+fn collect_folder(
+    dir: &Path,
+    sources: &mut BTreeMap<String, (String, PathBuf)>,
+    statics: &mut BTreeMap<String, Origin>,
+    diagnostics: &mut Diagnostics,
+) {
+    for (sub, is_template) in [("templates", true), ("static", false)] {
+        let root = dir.join(sub);
+        if !root.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&root).follow_links(true) {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().unwrap_or(&root).to_path_buf();
+                    diagnostics.error(&path, Position::START, format!("cannot read: {e}"));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(&root) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let path = entry.path().to_path_buf();
+            if !is_template {
+                statics.insert(rel, Origin::Disk(path));
+                continue;
+            }
+            match fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => {
+                    sources.insert(rel, (text, path));
+                }
+                Ok(Err(_)) => {
+                    diagnostics.error(&path, Position::START, "template is not valid UTF-8")
+                }
+                Err(e) => diagnostics.error(&path, Position::START, e.to_string()),
+            }
+        }
+    }
+}
+
+fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -> Diagnostic {
+    let path_of = |name: &str| {
+        paths
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            Diagnostic::error(
+                &path_of(report.filename()),
+                Position::new(span.start_line.max(1), span.start_col + 1),
+                format!("template error: {}", report.message()),
+            )
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            &path_of(current),
+            Position::START,
+            format!("template error: it extends `{parent}`, which no template provides"),
+        ),
+        other => {
+            let mut message = format!("template error: {other}");
+            let mut source = std::error::Error::source(error);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Diagnostic::error(Path::new("(theme)"), Position::START, message)
+        }
+    }
+}
+
+fn locate_in_config(config: &Config, needle: &str) -> Position {
+    fs::read(&config.file())
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .and_then(|t| t.find(needle).map(|o| Position::of_offset(&t, o)))
+        .unwrap_or(Position::START)
+}
