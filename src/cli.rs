@@ -44,6 +44,9 @@ pub struct BuildArgs {
     /// [default: SOURCE_DATE_EPOCH if set, else today (UTC)].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<Date>,
+    /// Open the built handbook in the default web browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -69,9 +72,22 @@ fn build(args: &BuildArgs) -> ExitCode {
                 report.destination.display(),
                 report.elapsed.as_millis()
             );
+            if args.open {
+                open_in_browser(&report.destination.join("index.html"));
+            }
             ExitCode::SUCCESS
         }
         Err(e) => report_failure(&e),
+    }
+}
+
+/// Opens a page in the default browser; failing that, says where it is.
+fn open_in_browser(page: &std::path::Path) {
+    if let Err(e) = opener::open_browser(page) {
+        eprintln!(
+            "warning: could not start a web browser ({e}); open {} yourself",
+            page.display()
+        );
     }
 }
 

@@ -89,8 +89,7 @@ impl Document {
 
     /// The file stem (`backup` for `policies/backup.md`).
     pub fn stem(&self) -> &str {
-        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
-        name.strip_suffix(".md").unwrap_or(name)
+        stem(&self.rel)
     }
 
     /// Where a front-matter field, or one of its values, is written.
@@ -110,6 +109,12 @@ impl Document {
     }
 }
 
+/// The file stem of a content path (`backup` for `policies/backup.md`).
+pub fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
 /// A file that is not Markdown, copied to the site as it is.
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -126,6 +131,9 @@ pub struct Content {
     pub documents: Vec<Document>,
     /// The other files, sorted by `rel`.
     pub assets: Vec<Asset>,
+    /// Content paths of Markdown files that could not be read or parsed
+    /// (already reported), so references to them are not reported again.
+    pub unreadable: Vec<String>,
 }
 
 /// Loads the content folder `src`, collecting every problem in `diagnostics`.
@@ -167,18 +175,26 @@ pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
             });
         }
     }
-    let results: Vec<Result<Document, Diagnostic>> = markdown
+    let results: Vec<(String, Result<Document, Diagnostic>)> = markdown
         .into_par_iter()
-        .map(|(path, rel)| read_document(path, rel))
+        .map(|(path, rel)| (rel.clone(), read_document(path, rel)))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
-    for r in results {
+    let mut unreadable = Vec::new();
+    for (rel, r) in results {
         match r {
             Ok(d) => documents.push(d),
-            Err(e) => diagnostics.push(e),
+            Err(e) => {
+                diagnostics.push(e);
+                unreadable.push(rel);
+            }
         }
     }
-    Content { documents, assets }
+    Content {
+        documents,
+        assets,
+        unreadable,
+    }
 }
 
 /// `path` relative to `root`, with `/` separators; None if not valid UTF-8.

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::meta::{
     self, ControlMeta, Date, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta, Text,
 };
-use crate::content::{Content, Document, Meta};
+use crate::content::{self, Content, Document, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::markdown;
 
@@ -33,9 +33,24 @@ pub fn link(
     diagnostics: &mut Diagnostics,
 ) -> Option<Handbook> {
     let catalog = catalog::catalog();
-    let Content { documents, assets } = content;
+    let Content {
+        documents,
+        assets,
+        unreadable,
+    } = content;
     let sorted = Sorted::new(&documents, catalog, diagnostics);
-    let index = sorted.index(&assets, catalog, diagnostics);
+    let mut index = sorted.index(&assets, catalog, diagnostics);
+    for rel in &unreadable {
+        index.unreadable_files.insert(rel.clone());
+        let kind = match Kind::of(rel) {
+            Kind::Policy => IdKind::Policy,
+            Kind::Role => IdKind::Role,
+            _ => continue,
+        };
+        index
+            .unreadable
+            .insert((kind, content::stem(rel).to_owned()));
+    }
 
     let policies: Vec<_> = sorted
         .policies
@@ -331,11 +346,12 @@ impl<'a> Check<'a> {
     fn id(&mut self, kind: IdKind, key: &str, value: &Text) -> Option<usize> {
         match self.index.find(kind, value) {
             Ok(t) => Some(t.index),
-            Err(why) => {
+            Err(Some(why)) => {
                 let at = self.doc.locate(key, Some(value));
                 self.error(at, format!("{key}: {why}"));
                 None
             }
+            Err(None) => None,
         }
     }
 

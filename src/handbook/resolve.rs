@@ -29,10 +29,15 @@ pub struct Index {
     pub documents: HashMap<String, Target>,
     /// Content paths of assets.
     pub assets: HashSet<String>,
+    /// Ids of policies and roles whose files could not be read: their
+    /// problem is already reported, references to them are not.
+    pub unreadable: HashSet<(IdKind, String)>,
+    /// Content paths of Markdown files that could not be read.
+    pub unreadable_files: HashSet<String>,
 }
 
 /// The kinds of id a front-matter field or typed link can name.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdKind {
     /// A policy id.
     Policy,
@@ -57,10 +62,17 @@ impl Index {
         }
     }
 
-    /// Looks up a policy or role id; the error says what exists nearby.
-    pub fn find(&self, kind: IdKind, id: &str) -> Result<&Target, String> {
+    /// Looks up a policy or role id; the error says what exists nearby, or
+    /// is None when the id belongs to a file whose error is already reported.
+    pub fn find(&self, kind: IdKind, id: &str) -> Result<&Target, Option<String>> {
         let table = self.table(kind);
-        table.get(id.trim()).ok_or_else(|| {
+        if let Some(t) = table.get(id.trim()) {
+            return Ok(t);
+        }
+        if self.unreadable.contains(&(kind, id.trim().to_owned())) {
+            return Err(None);
+        }
+        Err(Some({
             let noun = kind.noun();
             match nearest(id, table.keys().map(String::as_str)) {
                 Some(near) => format!("no {noun} has the id `{id}`; did you mean `{near}`?"),
@@ -69,7 +81,7 @@ impl Index {
                 }
                 None => format!("no {noun} has the id `{id}`"),
             }
-        })
+        }))
     }
 }
 
@@ -119,7 +131,10 @@ impl<'a> DocResolver<'a> {
                 };
                 match self.index.find(kind, id) {
                     Ok(t) => self.to(&t.url, fragment, Some(t.title.clone())),
-                    Err(why) => Resolution::Broken(format!("broken link `{scheme}:{id}`: {why}")),
+                    Err(Some(why)) => {
+                        Resolution::Broken(format!("broken link `{scheme}:{id}`: {why}"))
+                    }
+                    Err(None) => Resolution::Keep,
                 }
             }
             "control" | "guidance" => match catalog.resolve(id) {
@@ -153,6 +168,7 @@ impl<'a> DocResolver<'a> {
         if target.ends_with(".md") {
             return match self.index.documents.get(&target) {
                 Some(t) => self.to(&t.url, fragment, Some(t.title.clone())),
+                None if self.index.unreadable_files.contains(&target) => Resolution::Keep,
                 None => Resolution::Broken(format!(
                     "link to a missing document `{path}` (content/{target} does not exist)"
                 )),

@@ -1,0 +1,164 @@
+//! What a reader sees in pages built from the minimal fixture: escaping,
+//! link rewriting, review dates, reproducibility.
+#![allow(clippy::unwrap_used)] // Tests fail loudly by design.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn built(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, std::path::PathBuf) {
+    let book = fixture("minimal");
+    edit(book.path());
+    let dest = book.path().join("out");
+    let run = build(book.path(), &dest);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (book, dest)
+}
+
+#[test]
+fn front_matter_values_are_html_escaped() {
+    let (_book, site) = built(|r| {
+        let p = r.join("content/policies/access-control.md");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let text = text
+            .replace(
+                "title: Access Control Policy",
+                "title: \"<script>alert(1)</script> & Co\"",
+            )
+            .replace("version: \"1.0\"", "version: \"<b>2</b>\"");
+        std::fs::write(&p, text).unwrap();
+    });
+    let page = read(&site, "policies/access-control.html");
+    assert!(
+        !page.contains("<script>alert(1)</script>"),
+        "raw script in output"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; Co")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"),
+        "escaped title"
+    );
+    assert!(!page.contains("<b>2</b>"));
+    // Listed elsewhere too, still escaped.
+    let role = read(&site, "roles/ciso.html");
+    assert!(!role.contains("<script>alert(1)"));
+}
+
+#[test]
+fn typed_links_with_empty_text_show_the_target_title() {
+    let (_book, site) = built(|_| {});
+    let home = read(&site, "index.html");
+    assert!(
+        home.contains(r#"<a href="policies/access-control.html">Access Control Policy</a>"#),
+        "{home}"
+    );
+    let policy = read(&site, "policies/access-control.html");
+    assert!(policy.contains(r#"<a href="../controls/5.15.html">5.15 Access control</a>"#));
+    assert!(policy.contains(r#"<a href="../roles/ciso.html">CISO</a>"#));
+}
+
+#[test]
+fn relative_markdown_links_point_at_pages() {
+    let (_book, site) = built(|_| {});
+    let home = read(&site, "index.html");
+    assert!(home.contains(r#"<a href="procedures/backup.html">backup procedure</a>"#));
+    let page = read(&site, "procedures/backup.html");
+    assert!(page.contains(r#"<a href="../index.html">home</a>"#));
+}
+
+#[test]
+fn relations_declared_on_either_side_show_on_both() {
+    let (_book, site) = built(|_| {});
+    // The policy declares A.5.18; the statement of 5.15 declares the policy.
+    let c518 = read(&site, "controls/5.18.html");
+    assert!(
+        c518.contains("../policies/access-control.html"),
+        "policy side"
+    );
+    let policy = read(&site, "policies/access-control.html");
+    assert!(policy.contains("../controls/5.18.html"));
+    assert!(policy.contains("../controls/5.15.html"));
+    // Controls without a statement are shown as gaps.
+    assert!(c518.contains("Gap: no implementation statement"));
+    let home = read(&site, "index.html");
+    assert!(home.contains("Controls with no statement yet"));
+}
+
+#[test]
+fn role_pages_show_ownership_and_reading_list() {
+    let (_book, site) = built(|_| {});
+    let ciso = read(&site, "roles/ciso.html");
+    assert!(ciso.contains("Dana Reyes"));
+    let reading = &ciso[ciso.find("Onboarding reading list").unwrap()..];
+    let reading = &reading[..reading.find("</section>").unwrap()];
+    assert!(reading.contains("access-control.html"));
+    assert!(
+        !reading.contains("secure-development.html"),
+        "audience is engineers only"
+    );
+    let engineer = read(&site, "roles/engineer.html");
+    assert!(engineer.contains("Secure Development Policy"));
+    assert!(
+        engineer.contains(r#"href="../roles/ciso.html""#),
+        "reports to"
+    );
+}
+
+#[test]
+fn review_dates_follow_today_then_source_date_epoch() {
+    let book = fixture("minimal");
+    let dest = book.path().join("out");
+    // secure-development is due 2026-12-01.
+    let run = build(book.path(), &dest);
+    assert_eq!(run.code, 0);
+    assert!(read(&dest, "index.html").contains("Due in 7 days"));
+
+    // 2026-12-05T00:00:00Z: four days overdue.
+    let run: Run = ismsbook()
+        .args(["build"])
+        .arg(book.path())
+        .arg("-d")
+        .arg(&dest)
+        .env("SOURCE_DATE_EPOCH", "1796428800")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = read(&dest, "index.html");
+    assert!(home.contains("Overdue by 4 days"), "{home}");
+    assert!(home.contains("built 2026-12-05"));
+}
+
+#[test]
+fn builds_are_reproducible() {
+    let book = fixture("minimal");
+    let (a, b) = (book.path().join("a"), book.path().join("b"));
+    assert_eq!(build(book.path(), &a).code, 0);
+    assert_eq!(build(book.path(), &b).code, 0);
+    for rel in html_files(&a) {
+        assert_eq!(read(&a, &rel), read(&b, &rel), "{rel}");
+    }
+    assert_eq!(read(&a, "soa.csv"), read(&b, "soa.csv"));
+}
+
+#[test]
+fn a_partial_theme_falls_back_to_the_built_in_templates() {
+    let (_book, site) = built(|r| {
+        std::fs::write(
+            r.join("book.toml"),
+            "[book]\ntitle = \"T\"\norganization = \"O\"\n[output.html]\ntheme = \"brand\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("brand/templates")).unwrap();
+        std::fs::write(
+            r.join("brand/templates/page.html"),
+            "{% extends \"base.html\" %}{% block content %}<h1 class=\"branded\">{{ page.title }}</h1>{% endblock content %}",
+        )
+        .unwrap();
+    });
+    assert!(read(&site, "procedures/backup.html").contains("class=\"branded\""));
+    assert!(read(&site, "soa.html").contains("Statement of Applicability"));
+    assert!(site.join("static/style.css").is_file());
+}
