@@ -233,6 +233,23 @@ fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -
             Position::START,
             format!("template error: it extends `{parent}`, which no template provides"),
         ),
+        tera::ErrorKind::Msg(text) if text.contains("\n") => {
+            // Reference checks (unknown template, filter, component...) come as
+            // rendered reports: `error: <message>` then ` --> <name>:<line>:<col>`.
+            reports_in(text)
+                .into_iter()
+                .next()
+                .map(|(name, line, column, message)| {
+                    Diagnostic::error(
+                        &path_of(&name),
+                        Position::new(line, column),
+                        format!("template error: {message}"),
+                    )
+                })
+                .unwrap_or_else(|| {
+                    Diagnostic::error(Path::new("(theme)"), Position::START, text.clone())
+                })
+        }
         other => {
             let mut message = format!("template error: {other}");
             let mut source = std::error::Error::source(error);
@@ -243,6 +260,32 @@ fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -
             Diagnostic::error(Path::new("(theme)"), Position::START, message)
         }
     }
+}
+
+/// The (template, line, column, message) of each report in a Tera message.
+fn reports_in(text: &str) -> Vec<(String, usize, usize, String)> {
+    let mut found = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.trim_start().strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines
+            .peek()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if let (Ok(l), Ok(c)) = (line_no.trim().parse(), col.trim().parse()) {
+            found.push((name.to_owned(), l, c, message.to_owned()));
+        }
+    }
+    found
 }
 
 fn locate_in_config(config: &Config, needle: &str) -> Position {

@@ -372,3 +372,40 @@ fn building_over_the_sources_is_refused() {
     );
     assert!(book.path().join("content/index.md").exists());
 }
+
+#[test]
+fn a_template_that_includes_a_missing_template_is_named() {
+    fails_with(
+        |r| {
+            std::fs::write(
+                r.join("book.toml"),
+                "[book]\ntitle = \"T\"\norganization = \"O\"\n[output.html]\ntheme = \"mytheme\"\n",
+            )
+            .unwrap();
+            write(
+                r,
+                "mytheme/templates/page.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n{% include \"sidebar.html\" %}\n{% endblock content %}\n",
+            );
+        },
+        &[(
+            "mytheme/templates/page.html",
+            3,
+            "Unknown template `sidebar.html`",
+        )],
+    );
+}
+
+#[test]
+fn a_missing_theme_folder_is_reported_in_book_toml() {
+    fails_with(
+        |r| {
+            std::fs::write(
+                r.join("book.toml"),
+                "[book]\ntitle = \"T\"\norganization = \"O\"\n[output.html]\ntheme = \"nowhere\"\n",
+            )
+            .unwrap()
+        },
+        &[("book.toml", 5, "theme folder")],
+    );
+}
