@@ -71,7 +71,7 @@ pub struct Build {
 }
 
 /// `[output.html]`: how the site looks.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Html {
     /// Theme folder, relative to `book.toml`; unset means `themes/default`
@@ -80,6 +80,13 @@ pub struct Html {
     /// Where the site is published (e.g. `/isms/`): lets the 404 page link
     /// back into the handbook from any depth. Unset: links relative to the root.
     pub site_url: Option<String>,
+    /// Build the search index and show the search box (default true).
+    #[serde(default = "yes")]
+    pub search: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[iso27002]`: the organisation's licensed copy of ISO/IEC 27002.
@@ -110,11 +117,27 @@ struct File {
     iso27002: Iso27002,
 }
 
-#[derive(Default, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Output {
-    #[serde(default)]
+    #[serde(default = "default_html")]
     html: Html,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output {
+            html: default_html(),
+        }
+    }
+}
+
+fn default_html() -> Html {
+    Html {
+        theme: None,
+        site_url: None,
+        search: true,
+    }
 }
 
 fn default_language() -> String {
@@ -202,6 +225,7 @@ mod tests {
         assert_eq!(c.src_dir(), Path::new("hb/content"));
         assert_eq!(c.build_dir(), Path::new("hb/book"));
         assert!(c.html.theme.is_none());
+        assert!(c.html.search);
     }
 
     #[test]

@@ -18,5 +18,6 @@ pub mod handbook;
 pub mod markdown;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod theme;

@@ -41,6 +41,17 @@ pub struct Heading {
     pub text: String,
 }
 
+/// The plain text of a body between two headings, for the search index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The `id` of the heading that opens it (None: before the first heading).
+    pub anchor: Option<String>,
+    /// The heading's text.
+    pub heading: String,
+    /// The text under the heading, words separated by single spaces.
+    pub text: String,
+}
+
 /// A body rendered to HTML.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -48,6 +59,8 @@ pub struct Rendered {
     pub html: String,
     /// Its headings, in order.
     pub headings: Vec<Heading>,
+    /// Its text, cut at headings.
+    pub sections: Vec<Section>,
     /// Broken links: byte offset in the body, and why.
     pub broken: Vec<(usize, String)>,
 }
@@ -140,13 +153,80 @@ pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
         events.push(event);
     }
     let headings = assign_heading_ids(&mut events);
+    let sections = sections(&events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered {
         html,
         headings,
+        sections,
         broken,
     }
+}
+
+/// Appends `text` with every run of white space as one space.
+fn push_collapsed(target: &mut String, text: &str) {
+    let starts_with_space = text.starts_with(char::is_whitespace);
+    if starts_with_space && !target.is_empty() && !target.ends_with(' ') {
+        target.push(' ');
+    }
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        target.push_str(word);
+        if words.peek().is_some() {
+            target.push(' ');
+        }
+    }
+    if text.ends_with(char::is_whitespace) && !target.is_empty() && !target.ends_with(' ') {
+        target.push(' ');
+    }
+}
+
+/// The text of the body cut at every heading (headings already have ids).
+fn sections(events: &[Event<'_>]) -> Vec<Section> {
+    let mut out = vec![Section::default()];
+    let mut in_heading = false;
+    for event in events {
+        let Some(current) = out.last_mut() else {
+            break;
+        };
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                in_heading = true;
+                out.push(Section {
+                    anchor: id.as_ref().map(|i| i.to_string()),
+                    ..Section::default()
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) => {
+                let target = if in_heading {
+                    &mut current.heading
+                } else {
+                    &mut current.text
+                };
+                push_collapsed(target, t);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !in_heading && !current.text.is_empty() && !current.text.ends_with(' ') => {
+                current.text.push(' ');
+            }
+            _ => {}
+        }
+    }
+    for s in &mut out {
+        let trimmed = s.text.trim_end().len();
+        s.text.truncate(trimmed);
+    }
+    out.retain(|s| s.anchor.is_some() || !s.text.is_empty());
+    out
 }
 
 /// Gives every heading an `id` (its own `{#id}` if written, else a slug of
@@ -278,6 +358,29 @@ mod tests {
         );
         assert!(
             r.html.trim_end().ends_with("</table>\n</div>") || r.html.contains("</table>\n</div>")
+        );
+    }
+
+    #[test]
+    fn text_is_cut_into_sections_at_headings() {
+        let r = render(
+            "Intro *text*.\n\n## Keys\n\nRotate `keys` yearly.\n\n- one\n- two\n",
+            &Fixed,
+        );
+        assert_eq!(
+            r.sections,
+            vec![
+                Section {
+                    anchor: None,
+                    heading: String::new(),
+                    text: "Intro text.".into()
+                },
+                Section {
+                    anchor: Some("keys".into()),
+                    heading: "Keys".into(),
+                    text: "Rotate keys yearly. one two".into()
+                },
+            ]
         );
     }
 

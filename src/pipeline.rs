@@ -5,7 +5,8 @@
 //! 3. [`handbook::link`]: resolve every reference into one [`Handbook`],
 //!    rendering Markdown bodies with their links; reject it if anything is wrong.
 //! 4. [`Theme::load`]: compile the templates.
-//! 5. [`render::render`]: render every page into a staging [`Site`].
+//! 5. [`render::render`]: render every page into a staging [`Site`]; at the
+//!    same time [`search::build`] and [`search::write`] add the search index.
 //! 6. [`Site::commit`]: swap the staging folder into place.
 //!
 //! Problems from stages 2–5 are collected, not fatal one by one, so a run
@@ -20,6 +21,7 @@ use crate::diagnostics::Diagnostics;
 use crate::fs::{self, FsError};
 use crate::handbook::{self, Handbook};
 use crate::render;
+use crate::search;
 use crate::site::Site;
 use crate::theme::{self, Theme};
 
@@ -124,12 +126,17 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
     };
 
     let site = Site::create(&destination)?;
-    site.create_folders(
-        render::all_paths(&handbook, &theme)
-            .iter()
-            .map(String::as_str),
-    )?;
-    let files = render::render(&handbook, &theme, &site).map_err(BuildError::Problems)?;
+    let mut folders = render::all_paths(&handbook, &theme);
+    folders.extend(search::folders());
+    site.create_folders(folders.iter().map(String::as_str))?;
+    let (pages, index) = rayon::join(
+        || render::render(&handbook, &theme, &site),
+        || match handbook.config.html.search {
+            true => search::write(&search::build(&handbook), &site),
+            false => Ok(0),
+        },
+    );
+    let files = pages.map_err(BuildError::Problems)? + index?;
     site.commit()?;
     Ok(Report {
         destination,

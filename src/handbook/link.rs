@@ -389,6 +389,7 @@ impl<'a> Check<'a> {
         Body {
             html: rendered.html,
             headings: rendered.headings,
+            sections: rendered.sections,
         }
     }
 

@@ -19,7 +19,7 @@ use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
 use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, Status};
-use crate::markdown::Heading;
+use crate::markdown::{Heading, Section};
 
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +28,8 @@ pub struct Body {
     pub html: String,
     /// Its headings.
     pub headings: Vec<Heading>,
+    /// Its plain text cut at headings, for the search index.
+    pub sections: Vec<Section>,
 }
 
 /// Where a document came from.

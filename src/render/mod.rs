@@ -103,6 +103,7 @@ struct SiteView<'a> {
     language: &'a str,
     built: String,
     generator: &'static str,
+    search: bool,
 }
 
 /// Every page of the handbook, in a stable order.
@@ -252,6 +253,7 @@ impl<'a> Renderer<'a> {
                 language: &h.config.book.language,
                 built: h.today.to_string(),
                 generator: concat!("ismsbook ", env!("CARGO_PKG_VERSION")),
+                search: h.config.html.search,
             },
         );
         base.insert("nav", &NAV);
