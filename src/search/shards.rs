@@ -17,7 +17,7 @@ use crate::site::Output;
 /// A terms shard larger than this is split by a third character.
 const SPLIT_BYTES: usize = 40 * 1024;
 /// Section text kept for snippets, in characters.
-const SNIPPET_SOURCE_CHARS: usize = 1200;
+const SNIPPET_SOURCE_CHARS: usize = 600;
 /// Folder of the index in the site.
 pub const DIR: &str = "search";
 

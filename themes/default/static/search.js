@@ -384,6 +384,7 @@
           ? hits.length + (hits.length === 1 ? " result" : " results")
           : "No results for “" + input.value.trim() + "”";
         list.setAttribute("data-ms", String(Math.round(performance.now() - started)));
+        list.setAttribute("data-scripts", String(document.scripts.length));
         list.setAttribute("data-query", input.value);
         fillSnippets(top, found, mine);
       });
