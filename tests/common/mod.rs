@@ -140,4 +140,5 @@ pub fn chromium() -> Option<PathBuf> {
 }
 
 pub mod http;
+#[allow(unused_imports)] // Not every test file serves over HTTP.
 pub use http::serve_dir;
