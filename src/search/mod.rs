@@ -411,7 +411,12 @@ fn score(c: &Count) -> (f32, u16) {
 
 /// Builds the index of the handbook's searchable pages.
 pub fn build(h: &Handbook) -> Index<'_> {
-    let docs = documents(h);
+    let owners = h.roles.iter().map(|r| r.title.clone()).collect();
+    index(documents(h), owners)
+}
+
+/// Builds the index of `docs`.
+fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
     // 1. Count words per document, in parallel; join the vocabularies.
     let mut counted = docs
         .par_iter()
@@ -489,7 +494,7 @@ pub fn build(h: &Handbook) -> Index<'_> {
         words,
         stems,
         postings,
-        owners: h.roles.iter().map(|r| r.title.clone()).collect(),
+        owners,
     }
 }
 
@@ -554,6 +559,57 @@ mod tests {
         assert!(titled.0 > mentioned.0);
         assert_eq!(titled.1, 0, "title hits land on the top of the page");
         assert_eq!(mentioned.1, 1, "body hits land on their section");
+    }
+
+    /// The documents containing `word`, best first, as the browser ranks one word.
+    fn ranked(index: &Index<'_>, word: &str) -> Vec<String> {
+        let stem = index.words[word];
+        let mut list = index.postings[stem as usize].clone();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.iter()
+            .map(|p| index.docs[p.0 as usize].title.clone())
+            .collect()
+    }
+
+    #[test]
+    fn ids_rank_above_titles_above_bodies() {
+        let mut control = doc(DocKind::Control, "Access control", "Who may enter.");
+        control.fields.push((Field::Id, "5.15".into()));
+        control.fields.push((Field::Former, "A.9.1.1".into()));
+        let mut mentions = doc(
+            DocKind::Policy,
+            "Access policy",
+            "See 5.15 and 5.15 again. Control access.",
+        );
+        mentions.fields.push((Field::Id, "access-policy".into()));
+        let body = doc(
+            DocKind::Page,
+            "Onboarding",
+            "Access to rooms. Access to systems. Access badges.",
+        );
+        let index = index(vec![body, mentions, control], Vec::new());
+        assert_eq!(ranked(&index, "5.15"), ["Access control", "Access policy"]);
+        assert_eq!(
+            ranked(&index, "9.1.1"),
+            ["Access control"],
+            "2013 ids find their successor"
+        );
+        let access = ranked(&index, "access");
+        assert_eq!(
+            access.last().map(String::as_str),
+            Some("Onboarding"),
+            "body-only hits rank last: {access:?}"
+        );
+    }
+
+    #[test]
+    fn words_with_one_stem_share_postings() {
+        let a = doc(DocKind::Policy, "Policies", "Encrypting laptops.");
+        let b = doc(DocKind::Policy, "Encryption", "One policy.");
+        let index = index(vec![a, b], Vec::new());
+        assert_eq!(index.words["policies"], index.words["policy"]);
+        assert_eq!(index.words["encrypting"], index.words["encryption"]);
+        assert_eq!(ranked(&index, "policy").len(), 2);
     }
 
     #[test]
