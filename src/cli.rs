@@ -29,6 +29,30 @@ pub struct Cli {
 pub enum Command {
     /// Build the handbook into a folder of static HTML.
     Build(BuildArgs),
+    /// Build into memory, serve over HTTP and rebuild and reload on every save.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `ismsbook serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The handbook folder (the one holding book.toml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Port to listen on (0: any free port).
+    #[arg(short = 'p', long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 or ::1 exposes your
+    /// drafts to the network.
+    #[arg(short = 'n', long = "hostname", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the handbook in the default web browser.
+    #[arg(long)]
+    pub open: bool,
+    /// The date that review deadlines are measured against, YYYY-MM-DD
+    /// [default: SOURCE_DATE_EPOCH if set, else today (UTC)].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
 }
 
 /// Arguments of `ismsbook build`.
@@ -58,6 +82,34 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build(&args),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let today = match pipeline::today(args.today) {
+        Ok(d) => d,
+        Err(e) => return report_failure(&e),
+    };
+    // Ctrl-C ends the server; nothing is written to disk, so there is nothing to undo.
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nStopped.");
+        std::process::exit(0);
+    });
+    let options = crate::serve::Options {
+        root: args.dir,
+        host: args.host,
+        port: args.port,
+        open: args.open,
+        today,
+    };
+    match crate::serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(crate::serve::ServeError::Config(e)) => report_failure(&BuildError::Config(e)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -19,5 +19,6 @@ pub mod markdown;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;

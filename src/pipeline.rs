@@ -4,7 +4,7 @@
 //! 2. [`content::load`]: read and parse every file of the content folder.
 //! 3. [`handbook::link`]: resolve every reference into one [`Handbook`],
 //!    rendering Markdown bodies with their links; reject it if anything is wrong.
-//! 4. [`Theme::load`]: compile the templates.
+//! 4. [`Theme::load`]: compile the templates (at the same time as 2–3).
 //! 5. [`render::render`]: render every page into a staging [`Site`]; at the
 //!    same time [`search::build`] and [`search::write`] add the search index.
 //! 6. [`Site::commit`]: swap the staging folder into place.
@@ -22,7 +22,7 @@ use crate::fs::{self, FsError};
 use crate::handbook::{self, Handbook};
 use crate::render;
 use crate::search;
-use crate::site::Site;
+use crate::site::{Output, Site};
 use crate::theme::{self, Theme};
 
 /// Why a build did not produce a site.
@@ -105,38 +105,62 @@ pub fn load_content(config: &Config, today: Date) -> Result<Handbook, Diagnostic
     }
 }
 
-/// Builds the handbook at `root` into `destination` (default: its build-dir).
-pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Report, BuildError> {
-    let started = Instant::now();
-    let config = Config::load(root)?;
-    let destination = destination.map_or_else(|| config.build_dir(), Path::to_path_buf);
-    check_destination(&config, &destination)?;
-
+/// Stages 2–4 for a loaded configuration: the theme and the linked handbook,
+/// with the problems of both reported together.
+pub fn prepare(config: &Config, today: Date) -> Result<(Theme, Handbook), BuildError> {
     let mut diagnostics = Diagnostics::new();
-    let theme = Theme::load(&config, &mut diagnostics);
-    let handbook = match load_content(&config, today) {
+    let (theme, handbook) = rayon::join(
+        || {
+            let mut d = Diagnostics::new();
+            (Theme::load(config, &mut d), d)
+        },
+        || load_content(config, today),
+    );
+    let (theme, theme_problems) = theme;
+    diagnostics.extend(theme_problems);
+    let handbook = match handbook {
         Ok(h) => Some(h),
         Err(d) => {
             diagnostics.extend(d);
             None
         }
     };
-    let (Some(handbook), Some(theme)) = (handbook, theme) else {
-        return Err(BuildError::Problems(diagnostics));
-    };
+    match (theme, handbook) {
+        (Some(theme), Some(handbook)) if !diagnostics.has_errors() => Ok((theme, handbook)),
+        _ => Err(BuildError::Problems(diagnostics)),
+    }
+}
+
+/// Stage 5: every page, `soa.csv`, static files, assets and the search
+/// index written into `out`. Returns the number of files.
+pub fn write_site(
+    handbook: &Handbook,
+    theme: &Theme,
+    out: &dyn Output,
+) -> Result<usize, BuildError> {
+    let (pages, index) = rayon::join(
+        || render::render(handbook, theme, out),
+        || match handbook.config.html.search {
+            true => search::write(&search::build(handbook), out),
+            false => Ok(0),
+        },
+    );
+    Ok(pages.map_err(BuildError::Problems)? + index?)
+}
+
+/// Builds the handbook at `root` into `destination` (default: its build-dir).
+pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Report, BuildError> {
+    let started = Instant::now();
+    let config = Config::load(root)?;
+    let destination = destination.map_or_else(|| config.build_dir(), Path::to_path_buf);
+    check_destination(&config, &destination)?;
+    let (theme, handbook) = prepare(&config, today)?;
 
     let site = Site::create(&destination)?;
     let mut folders = render::all_paths(&handbook, &theme);
     folders.extend(search::folders());
     site.create_folders(folders.iter().map(String::as_str))?;
-    let (pages, index) = rayon::join(
-        || render::render(&handbook, &theme, &site),
-        || match handbook.config.html.search {
-            true => search::write(&search::build(&handbook), &site),
-            false => Ok(0),
-        },
-    );
-    let files = pages.map_err(BuildError::Problems)? + index?;
+    let files = write_site(&handbook, &theme, &site)?;
     site.commit()?;
     Ok(Report {
         destination,

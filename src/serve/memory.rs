@@ -1,0 +1,43 @@
+//! The site held in memory while serving: written by a rebuild, then
+//! published whole, so a reader never sees a half-built site.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::diagnostics::Diagnostic;
+use crate::fs::FsError;
+use crate::site::Output;
+
+/// The files of one build, by site path.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// An [`Output`] that collects files in memory.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<Files>,
+}
+
+impl Memory {
+    /// The files written.
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Output for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.insert(rel.to_owned(), Arc::from(bytes));
+        Ok(())
+    }
+}
+
+/// What the server shows: the last good site, and the errors of the last
+/// build if it failed.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    /// The last site that built.
+    pub files: Arc<Files>,
+    /// Problems of the last build; empty when it succeeded.
+    pub errors: Arc<Vec<Diagnostic>>,
+}

@@ -1,0 +1,368 @@
+//! `ismsbook serve`: build into memory, serve over HTTP, rebuild on change
+//! and tell open pages to reload.
+//!
+//! 1. Build the site into a [`Memory`] output and publish it as a [`Snapshot`].
+//! 2. Serve the snapshot (`http`), with a reload script injected into HTML.
+//! 3. Watch `book.toml`, the content folder and the theme (debounced).
+//! 4. On a change, rebuild with the same stages as `build` — reusing the
+//!    compiled theme when only content changed — publish the new site and
+//!    send `reload` over the WebSocket. A failed rebuild keeps the last good
+//!    site and sends the errors, which pages show in an overlay.
+
+mod changes;
+mod http;
+mod memory;
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use tungstenite::{Message, WebSocket};
+
+pub use changes::{Change, Layout, classify};
+pub use http::{LIVERELOAD_PATH, WEBSOCKET_PATH, site_path};
+use memory::{Memory, Snapshot};
+
+use crate::config::{Config, ConfigError};
+use crate::content::meta::Date;
+use crate::diagnostics::Diagnostic;
+use crate::pipeline::{self, BuildError};
+use crate::theme::{self, Theme};
+
+/// Settings of `ismsbook serve`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The handbook folder.
+    pub root: PathBuf,
+    /// Address to bind.
+    pub host: String,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Open the site in a browser once it is up.
+    pub open: bool,
+    /// The date reviews are measured against.
+    pub today: Date,
+}
+
+/// Why serving could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// `book.toml` is missing or unreadable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The address cannot be bound.
+    #[error("cannot listen on {address}: {why}")]
+    Bind {
+        /// host:port
+        address: String,
+        /// The reason.
+        why: String,
+    },
+    /// The file watcher cannot start.
+    #[error("cannot watch {path} for changes: {why}")]
+    Watch {
+        /// The folder.
+        path: PathBuf,
+        /// The reason.
+        why: String,
+    },
+}
+
+type Clients = Arc<Mutex<Vec<WebSocket<Box<dyn tiny_http::ReadWrite + Send>>>>>;
+
+/// What the server threads share.
+struct Shared {
+    site: RwLock<Snapshot>,
+    clients: Clients,
+}
+
+impl Shared {
+    fn snapshot(&self) -> Snapshot {
+        self.site.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Publishes a build result and tells every open page.
+    fn publish(&self, files: Option<memory::Files>, errors: Vec<Diagnostic>) {
+        let message = state_message(&errors, files.is_some());
+        if let Ok(mut site) = self.site.write() {
+            if let Some(files) = files {
+                site.files = Arc::new(files);
+            }
+            site.errors = Arc::new(errors);
+        }
+        self.broadcast(&message);
+    }
+
+    fn broadcast(&self, message: &str) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain_mut(|ws| ws.send(Message::text(message.to_owned())).is_ok());
+        }
+    }
+}
+
+/// The JSON message that tells pages what happened.
+fn state_message(errors: &[Diagnostic], rebuilt: bool) -> String {
+    if errors.is_empty() {
+        return if rebuilt {
+            r#"{"type":"reload"}"#
+        } else {
+            r#"{"type":"ok"}"#
+        }
+        .to_owned();
+    }
+    let list: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "file": e.file.display().to_string(),
+                "line": e.line,
+                "column": e.column,
+                "message": e.message,
+            })
+        })
+        .collect();
+    serde_json::json!({ "type": "errors", "errors": list }).to_string()
+}
+
+/// The state between rebuilds.
+struct Builder {
+    options: Options,
+    config: Config,
+    theme: Option<Theme>,
+}
+
+impl Builder {
+    /// Rebuilds after `changes`; the site's files, or the problems.
+    fn rebuild(&mut self, changes: &[Change]) -> Result<memory::Files, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let config_changed = changes.contains(&Change::Config);
+        let theme_changed = changes.contains(&Change::Theme);
+        if config_changed {
+            self.config = Config::load(&self.options.root).map_err(config_problems)?;
+        }
+        if config_changed || theme_changed || self.theme.is_none() {
+            self.theme = None;
+        }
+        let result = match self.theme.take() {
+            Some(theme) => pipeline::load_content(&self.config, self.options.today)
+                .map(|h| (theme, h))
+                .map_err(BuildError::Problems),
+            None => pipeline::prepare(&self.config, self.options.today),
+        };
+        let (theme, handbook) = result.map_err(build_problems)?;
+        let out = Memory::default();
+        let written = pipeline::write_site(&handbook, &theme, &out);
+        self.theme = Some(theme);
+        written.map_err(build_problems)?;
+        eprintln!(
+            "Rebuilt in {} ms{}",
+            started.elapsed().as_millis(),
+            describe(changes)
+        );
+        Ok(out.into_files())
+    }
+}
+
+fn describe(changes: &[Change]) -> String {
+    match changes {
+        [] => String::new(),
+        [Change::Content(rel)] => format!(" ({rel} changed)"),
+        [Change::Config] => " (book.toml changed)".to_owned(),
+        [Change::Theme] => " (theme changed)".to_owned(),
+        many => format!(" ({} changes)", many.len()),
+    }
+}
+
+fn config_problems(e: ConfigError) -> Vec<Diagnostic> {
+    match e {
+        ConfigError::Invalid(d) => vec![d],
+        other => vec![Diagnostic::error(
+            &PathBuf::from(crate::config::FILE_NAME),
+            crate::diagnostics::Position::START,
+            other.to_string(),
+        )],
+    }
+}
+
+fn build_problems(e: BuildError) -> Vec<Diagnostic> {
+    match e {
+        BuildError::Problems(d) => d.into_sorted(),
+        BuildError::Config(c) => config_problems(c),
+        other => vec![Diagnostic::error(
+            &PathBuf::from("(build)"),
+            crate::diagnostics::Position::START,
+            other.to_string(),
+        )],
+    }
+}
+
+fn print_problems(errors: &[Diagnostic]) {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!(
+        "error: {} problem{} found; still serving the last good build",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+}
+
+/// Runs the server until the process is interrupted.
+pub fn run(options: Options) -> Result<(), ServeError> {
+    let config = Config::load(&options.root)?;
+    let layout = Layout {
+        root: options.root.clone(),
+        src: config.src_dir(),
+        theme: theme::folder(&config),
+    };
+    let address = format!("{}:{}", options.host, options.port);
+    let server = tiny_http::Server::http(&address).map_err(|e| ServeError::Bind {
+        address: address.clone(),
+        why: e.to_string(),
+    })?;
+    let server = Arc::new(server);
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map_or(options.port, |a| a.port());
+
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Snapshot::default()),
+        clients: Arc::new(Mutex::new(Vec::new())),
+    });
+    let mut builder = Builder {
+        options: options.clone(),
+        config,
+        theme: None,
+    };
+    match builder.rebuild(&[]) {
+        Ok(files) => shared.publish(Some(files), Vec::new()),
+        Err(errors) => {
+            print_problems(&errors);
+            shared.publish(None, errors);
+        }
+    }
+
+    for _ in 0..4 {
+        let (server, shared) = (server.clone(), shared.clone());
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                handle(request, &shared);
+            }
+        });
+    }
+
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut watcher =
+        new_debouncer(Duration::from_millis(25), None, tx).map_err(|e| ServeError::Watch {
+            path: options.root.clone(),
+            why: e.to_string(),
+        })?;
+    let mut watch = |path: &PathBuf, mode| {
+        watcher.watch(path, mode).map_err(|e| ServeError::Watch {
+            path: path.clone(),
+            why: e.to_string(),
+        })
+    };
+    watch(&layout.root, RecursiveMode::NonRecursive)?;
+    if layout.src.is_dir() {
+        watch(&layout.src, RecursiveMode::Recursive)?;
+    }
+    if let Some(t) = &layout.theme
+        && t.is_dir()
+    {
+        watch(t, RecursiveMode::Recursive)?;
+    }
+
+    let display_host = if options.host.contains(':') {
+        format!("[{}]", options.host)
+    } else {
+        options.host.clone()
+    };
+    let url = format!("http://{display_host}:{port}/");
+    println!(
+        "Serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    );
+    if options.open
+        && let Err(e) = opener::open_browser(&url)
+    {
+        eprintln!("warning: could not start a web browser ({e}); open {url} yourself");
+    }
+
+    for result in rx {
+        let Ok(events) = result else { continue };
+        let mut found: Vec<Change> = Vec::new();
+        // Reading a file is an event too (the build reads them all): only
+        // creations, modifications, renames and removals count.
+        for event in events
+            .iter()
+            .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+        {
+            for path in &event.paths {
+                if let Some(change) = classify(&layout, path)
+                    && !found.contains(&change)
+                {
+                    found.push(change);
+                }
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        match builder.rebuild(&found) {
+            Ok(files) => shared.publish(Some(files), Vec::new()),
+            Err(errors) => {
+                print_problems(&errors);
+                shared.publish(None, errors);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Answers one request: a WebSocket upgrade, or a file of the site.
+fn handle(request: tiny_http::Request, shared: &Shared) {
+    let is_upgrade = request.url() == WEBSOCKET_PATH
+        && request.headers().iter().any(|h| {
+            h.field.equiv("Upgrade") && h.value.as_str().eq_ignore_ascii_case("websocket")
+        });
+    if !is_upgrade {
+        http::respond(request, &shared.snapshot());
+        return;
+    }
+    let Some(key) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Sec-WebSocket-Key"))
+        .map(|h| h.value.as_str().to_owned())
+    else {
+        let _ = request.respond(tiny_http::Response::empty(400));
+        return;
+    };
+    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let headers = [
+        ("Upgrade", "websocket"),
+        ("Connection", "Upgrade"),
+        ("Sec-WebSocket-Accept", accept.as_str()),
+    ];
+    let mut response = tiny_http::Response::empty(101);
+    for (name, value) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response = response.with_header(h);
+        }
+    }
+    let stream = request.upgrade("websocket", response);
+    let mut ws = WebSocket::from_raw_socket(stream, tungstenite::protocol::Role::Server, None);
+    let snapshot = shared.snapshot();
+    if ws
+        .send(Message::text(state_message(&snapshot.errors, false)))
+        .is_ok()
+        && let Ok(mut clients) = shared.clients.lock()
+    {
+        clients.push(ws);
+    }
+}

@@ -1,0 +1,237 @@
+//! `ismsbook serve` on a copy of the example handbook: edits reach the
+//! served pages and open browsers are told to reload; a broken file keeps
+//! the last good site up with an error overlay; nothing outside the site is
+//! ever served.
+#![allow(clippy::unwrap_used)] // Tests fail loudly by design.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::http::{get, request};
+use common::*;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+/// A running `ismsbook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    book: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Serves a fresh copy of the example handbook on a free port.
+    fn start() -> Server {
+        let book = tempfile::tempdir().unwrap();
+        std::fs::copy(repo().join("book.toml"), book.path().join("book.toml")).unwrap();
+        copy_tree(&repo().join("content"), &book.path().join("content"));
+        copy_tree(&repo().join("themes"), &book.path().join("themes"));
+        let mut child = ismsbook()
+            .arg("serve")
+            .arg(book.path())
+            .args(["-p", "0", "--today", TODAY])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_owned();
+        Server { child, url, book }
+    }
+
+    fn path(&self, rel: &str) -> std::path::PathBuf {
+        self.book.path().join("content").join(rel)
+    }
+
+    fn socket(&self) -> WebSocket<MaybeTlsStream<TcpStream>> {
+        let ws_url = format!("{}__ismsbook/ws", self.url.replacen("http://", "ws://", 1));
+        let (mut ws, _) = tungstenite::connect(ws_url).unwrap();
+        if let MaybeTlsStream::Plain(s) = ws.get_mut() {
+            s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        }
+        ws
+    }
+}
+
+/// The next message of type `kind`, skipping others.
+fn wait_message(ws: &mut WebSocket<MaybeTlsStream<TcpStream>>, kind: &str) -> serde_json::Value {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(15) {
+        if let Ok(Message::Text(text)) = ws.read() {
+            let msg: serde_json::Value = serde_json::from_str(&text).unwrap();
+            if msg["type"] == kind {
+                return msg;
+            }
+        }
+    }
+    panic!("no `{kind}` message");
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+#[test]
+fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
+    let server = Server::start();
+    let page = format!("{}policies/access-control.html", server.url);
+    let (status, body) = get(&page);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("/__ismsbook/livereload.js"),
+        "reload script injected"
+    );
+
+    let mut ws = server.socket();
+    assert_eq!(wait_message(&mut ws, "ok")["type"], "ok");
+    edit(&server.path("policies/access-control.md"), |t| {
+        t + "\n\nA sentence added while serving: zebra-crossing-42.\n"
+    });
+    wait_message(&mut ws, "reload");
+    let (_, body) = get(&page);
+    assert!(body.contains("zebra-crossing-42"), "the edit is served");
+    // The control pages that list the policy were rebuilt too, and search knows the word.
+    let (status, _) = get(&format!("{}controls/5.15.html", server.url));
+    assert_eq!(status, 200);
+    let (_, shard) = get(&format!("{}search/t/7a65.js", server.url));
+    assert!(shard.contains("zebra"), "search data rebuilt");
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_site_and_shows_the_errors() {
+    let server = Server::start();
+    let page = format!("{}policies/backup.html", server.url);
+    let (_, before) = get(&page);
+    let mut ws = server.socket();
+    wait_message(&mut ws, "ok");
+
+    let file = server.path("policies/backup.md");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replacen("owner:", "owner: [unclosed\nfoo:", 1)).unwrap();
+    let msg = wait_message(&mut ws, "errors");
+    let first = &msg["errors"][0];
+    assert!(
+        first["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("policies/backup.md"),
+        "{msg}"
+    );
+    assert!(first["line"].as_u64().unwrap() >= 2, "{msg}");
+
+    let (status, during) = get(&page);
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(during.contains("ismsbook-errors"), "the overlay is served");
+    assert!(
+        during.contains("policies/backup.md:"),
+        "it names the file and line"
+    );
+    assert!(
+        during.contains("<h1>Backup Policy</h1>") || before.contains("Backup"),
+        "old content"
+    );
+
+    std::fs::write(&file, good).unwrap();
+    wait_message(&mut ws, "reload");
+    let (_, after) = get(&page);
+    assert!(
+        !after.contains("id=\"ismsbook-errors\""),
+        "the next good build clears the overlay"
+    );
+}
+
+#[test]
+fn new_deleted_and_renamed_files_are_picked_up() {
+    let server = Server::start();
+    let mut ws = server.socket();
+    wait_message(&mut ws, "ok");
+    let url = format!("{}procedures/new-procedure.html", server.url);
+    assert_eq!(get(&url).0, 404);
+
+    // An editor that saves by writing a temporary file and renaming it.
+    let tmp = server.path("procedures/.new-procedure.md.tmp");
+    std::fs::write(&tmp, "---\ntitle: New procedure\n---\nFresh text.\n").unwrap();
+    std::fs::rename(&tmp, server.path("procedures/new-procedure.md")).unwrap();
+    wait_message(&mut ws, "reload");
+    let (status, body) = get(&url);
+    assert_eq!(status, 200);
+    assert!(body.contains("Fresh text."));
+
+    std::fs::remove_file(server.path("procedures/new-procedure.md")).unwrap();
+    wait_message(&mut ws, "reload");
+    assert_eq!(get(&url).0, 404);
+}
+
+#[test]
+fn only_files_of_the_site_are_served() {
+    let server = Server::start();
+    std::fs::write(server.book.path().join("secret.txt"), "top secret").unwrap();
+    for path in [
+        "../book.toml",
+        "%2e%2e/book.toml",
+        "%2E%2E/%2E%2E/etc/passwd",
+        "static/../../book.toml",
+        "policies%2f..%2f..%2fbook.toml",
+        "..%5cbook.toml",
+        "secret.txt",
+        "content/policies/backup.md",
+    ] {
+        let (status, _, body) = request("GET", &format!("{}{path}", server.url));
+        assert_eq!(status, 404, "{path}");
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            !body.contains("top secret") && !body.contains("[book]"),
+            "{path}"
+        );
+    }
+    assert_eq!(request("POST", &server.url).0, 405);
+    assert_eq!(
+        request("DELETE", &format!("{}index.html", server.url)).0,
+        405
+    );
+    let (status, head, body) = request("HEAD", &format!("{}soa.csv", server.url));
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/csv"), "{head}");
+    assert!(body.is_empty());
+    let (_, head, _) = request("GET", &format!("{}static/style.css", server.url));
+    assert!(head.contains("Content-Type: text/css"), "{head}");
+}
+
+#[test]
+fn the_reload_script_never_reaches_build_output() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("book");
+    assert_eq!(build(&repo(), &dest).code, 0);
+    for rel in html_files(&dest) {
+        assert!(!read(&dest, &rel).contains("__ismsbook"), "{rel}");
+    }
+}
+
+#[test]
+fn serve_binds_localhost_by_default() {
+    let server = Server::start();
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+}
