@@ -321,3 +321,24 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
         );
     }
 }
+
+#[test]
+fn a_served_page_reloads_itself_after_an_edit() {
+    let Some(chromium) = chromium() else { return };
+    let server = common::server::Server::start();
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &format!("{}policies/backup.html", server.url));
+    eval(&tab, "window.beforeEdit = true; true");
+    let file = server.path("policies/backup.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text + "\n\nWritten while the browser watched: kingfisher-7.\n",
+    )
+    .unwrap();
+    wait_for(
+        &tab,
+        "document.body.textContent.includes('kingfisher-7') && window.beforeEdit === undefined",
+    );
+}

@@ -219,10 +219,12 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         theme: theme::folder(&config),
     };
     let address = format!("{}:{}", options.host, options.port);
-    let server = tiny_http::Server::http(&address).map_err(|e| ServeError::Bind {
-        address: address.clone(),
-        why: e.to_string(),
-    })?;
+    let server = listen(&options.host, options.port)
+        .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string()))
+        .map_err(|why| ServeError::Bind {
+            address: address.clone(),
+            why,
+        })?;
     let server = Arc::new(server);
     let port = server
         .server_addr()
@@ -257,7 +259,7 @@ pub fn run(options: Options) -> Result<(), ServeError> {
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut watcher =
-        new_debouncer(Duration::from_millis(25), None, tx).map_err(|e| ServeError::Watch {
+        new_debouncer(Duration::from_millis(10), None, tx).map_err(|e| ServeError::Watch {
             path: options.root.clone(),
             why: e.to_string(),
         })?;
@@ -322,6 +324,32 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         }
     }
     Ok(())
+}
+
+/// A listening socket with Nagle's algorithm off, which accepted connections
+/// inherit: otherwise a browser's second request on a kept-alive connection
+/// waits ~40 ms for a delayed ACK.
+fn listen(host: &str, port: u16) -> Result<std::net::TcpListener, String> {
+    use std::net::ToSocketAddrs;
+    let address = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| e.to_string())?
+        .next()
+        .ok_or_else(|| format!("no address for {host}"))?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(address),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )
+    .map_err(|e| e.to_string())?;
+    let setup = || -> std::io::Result<()> {
+        socket.set_reuse_address(true)?;
+        socket.set_tcp_nodelay(true)?;
+        socket.bind(&address.into())?;
+        socket.listen(128)
+    };
+    setup().map_err(|e| e.to_string())?;
+    Ok(socket.into())
 }
 
 /// Answers one request: a WebSocket upgrade, or a file of the site.

@@ -140,5 +140,6 @@ pub fn chromium() -> Option<PathBuf> {
 }
 
 pub mod http;
+pub mod server;
 #[allow(unused_imports)] // Not every test file serves over HTTP.
 pub use http::serve_dir;

@@ -1,0 +1,175 @@
+//! Measures save-to-reload latency of `ismsbook serve` in headless Chromium.
+//!
+//! `cargo run --release --example serve-bench -- HANDBOOK_DIR [EDITS] [POLICY_FILE]`
+//!
+//! Starts `target/release/ismsbook serve` on a copy of the handbook, opens a
+//! policy page, then edits the policy file EDITS times (default 20). Each
+//! edit writes a marker; the latency is from just before the write to the
+//! end of DOMContentLoaded of the page that reloaded itself, both read from
+//! the same system clock (`performance.timeOrigin` in the page).
+#![allow(clippy::unwrap_used)] // A benchmark fails loudly.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde_json::Value;
+
+fn eval(tab: &Tab, js: &str) -> Value {
+    tab.evaluate(js, false)
+        .unwrap()
+        .value
+        .unwrap_or(Value::Null)
+}
+
+fn wait_for(tab: &Tab, js: &str) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Ok(r) = tab.evaluate(js, false)
+            && r.value == Some(Value::Bool(true))
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {js}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let source = PathBuf::from(
+        args.get(1)
+            .expect("usage: serve-bench HANDBOOK_DIR [EDITS] [POLICY_FILE]"),
+    );
+    let edits: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20);
+    let work = std::env::temp_dir().join(format!("ismsbook-serve-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::copy(source.join("book.toml"), work.join("book.toml")).unwrap();
+    for dir in ["content", "themes"] {
+        if source.join(dir).is_dir() {
+            copy_tree(&source.join(dir), &work.join(dir));
+        }
+    }
+    let policy_rel = args.get(3).cloned().unwrap_or_else(|| {
+        let dir = work.join("content/policies");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        format!("policies/{}", names[0])
+    });
+    let policy = work.join("content").join(&policy_rel);
+    let page = policy_rel.trim_end_matches(".md").to_owned() + ".html";
+
+    let exe = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/ismsbook");
+    let mut child = Command::new(exe)
+        .arg("serve")
+        .arg(&work)
+        .args(["-p", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_owned();
+
+    let flags: Vec<&std::ffi::OsStr> = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    let browser = Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(PathBuf::from("/usr/bin/chromium")))
+            .sandbox(false)
+            .args(flags)
+            .idle_browser_timeout(Duration::from_secs(300))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{url}{page}")).unwrap();
+    wait_for(&tab, "document.readyState === 'complete'");
+    std::thread::sleep(Duration::from_millis(500));
+
+    let original = std::fs::read_to_string(&policy).unwrap();
+    let mut latencies = Vec::with_capacity(edits);
+    for i in 0..edits {
+        let marker = format!("serve-bench-marker-{i}");
+        let before = now_ms();
+        std::fs::write(&policy, format!("{original}\n\n{marker}\n")).unwrap();
+        wait_for(
+            &tab,
+            &format!(
+                "document.readyState === 'complete' && document.body.textContent.includes('{marker}')"
+            ),
+        );
+        let loaded = eval(
+            &tab,
+            "performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd",
+        )
+        .as_f64()
+        .unwrap();
+        latencies.push(loaded - before);
+        if std::env::var_os("SERVE_BENCH_DEBUG").is_some() {
+            let origin = eval(&tab, "performance.timeOrigin").as_f64().unwrap();
+            eprintln!(
+                "write→navigation start {:.0} ms, navigation start→DOMContentLoaded {:.0} ms",
+                origin - before,
+                loaded - origin
+            );
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let _ = child.kill();
+    let _ = std::fs::write(&policy, original);
+    let _ = std::fs::remove_dir_all(&work);
+
+    latencies.sort_by(f64::total_cmp);
+    let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{}: {} edits of {policy_rel}: save-to-reload p50 {:.0} ms, p90 {:.0} ms, min {:.0} ms, max {:.0} ms",
+        source.display(),
+        latencies.len(),
+        pick(0.5),
+        pick(0.9),
+        latencies[0],
+        latencies[latencies.len() - 1]
+    );
+}
