@@ -158,6 +158,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
     }
     let _ = child.kill();
+    let _ = child.wait();
     let _ = std::fs::write(&policy, original);
     let _ = std::fs::remove_dir_all(&work);
 
