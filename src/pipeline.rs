@@ -99,7 +99,7 @@ pub fn load_content(config: &Config, today: Date) -> Result<Handbook, Diagnostic
             ),
         );
     }
-    match handbook::link(config, content, today, &mut diagnostics) {
+    match handbook::link(config, &content, today, &mut diagnostics) {
         Some(h) if !diagnostics.has_errors() => Ok(h),
         _ => Err(diagnostics),
     }

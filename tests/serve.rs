@@ -57,8 +57,51 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
     // The control pages that list the policy were rebuilt too, and search knows the word.
     let (status, _) = get(&format!("{}controls/5.15.html", server.url));
     assert_eq!(status, 200);
-    let (_, shard) = get(&format!("{}search/t/7a65.js", server.url));
-    assert!(shard.contains("zebra"), "search data rebuilt");
+    // The search index follows on its own thread.
+    let started = Instant::now();
+    loop {
+        let (_, shard) = get(&format!("{}search/t/7a65.js", server.url));
+        if shard.contains("zebra") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "search data rebuilt"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_changed_title_reaches_every_page_that_shows_it() {
+    let server = Server::start();
+    let mut ws = server.socket();
+    wait_message(&mut ws, "ok");
+    edit(&server.path("policies/access-control.md"), |t| {
+        t.replacen(
+            "title: \"Access Control Policy\"",
+            "title: \"Identity and Access Policy\"",
+            1,
+        )
+        .replacen(
+            "title: Access Control Policy",
+            "title: Identity and Access Policy",
+            1,
+        )
+    });
+    wait_message(&mut ws, "reload");
+    for page in [
+        "controls/5.15.html",
+        "policies/index.html",
+        "roles/ciso.html",
+        "soa.html",
+    ] {
+        let (_, body) = get(&format!("{}{page}", server.url));
+        assert!(
+            body.contains("Identity and Access Policy"),
+            "{page} shows the new title"
+        );
+    }
 }
 
 #[test]

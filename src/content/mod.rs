@@ -9,6 +9,7 @@
 pub mod frontmatter;
 pub mod meta;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -79,12 +80,19 @@ pub struct Document {
     pub body_line: usize,
     /// The typed front matter.
     pub meta: Meta,
+    /// Hash of `text`.
+    pub hash: u64,
 }
 
 impl Document {
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
+    }
+
+    /// The YAML of the front matter, as written.
+    pub fn front_matter(&self) -> &str {
+        &self.text[self.yaml.0..self.yaml.0 + self.yaml.1]
     }
 
     /// The file stem (`backup` for `policies/backup.md`).
@@ -95,7 +103,7 @@ impl Document {
     /// Where a front-matter field, or one of its values, is written.
     pub fn locate(&self, key: &str, value: Option<&str>) -> Position {
         let split = frontmatter::Split {
-            yaml: &self.text[self.yaml.0..self.yaml.0 + self.yaml.1],
+            yaml: self.front_matter(),
             yaml_line: self.yaml_line,
             body: self.body(),
             body_line: self.body_line,
@@ -125,15 +133,91 @@ pub struct Asset {
 }
 
 /// Everything found in the content folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     /// The Markdown documents that parsed, sorted by `rel`.
     pub documents: Vec<Document>,
     /// The other files, sorted by `rel`.
     pub assets: Vec<Asset>,
-    /// Content paths of Markdown files that could not be read or parsed
-    /// (already reported), so references to them are not reported again.
-    pub unreadable: Vec<String>,
+    /// Markdown files that could not be read or parsed, with the problem:
+    /// reported once, and references to them are not reported again.
+    pub unreadable: BTreeMap<String, Diagnostic>,
+}
+
+/// What [`Content::refresh`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refresh {
+    /// Paths of documents whose text changed but whose front matter did not.
+    pub bodies: Vec<String>,
+    /// Whether anything else changed: front matter, files added, removed or
+    /// unreadable, assets.
+    pub structural: bool,
+}
+
+impl Content {
+    /// Re-reads the files at `rels` (content paths) under `src`, as they are
+    /// now: changed, new or gone. Folders are not handled here (a changed
+    /// folder needs a full [`load`]); returns None for them.
+    pub fn refresh(&mut self, src: &Path, rels: &[String]) -> Option<Refresh> {
+        let mut out = Refresh::default();
+        for rel in rels {
+            let path = src.join(rel);
+            if path.is_dir() {
+                return None;
+            }
+            let position = self.documents.binary_search_by(|d| d.rel.as_str().cmp(rel));
+            let was_unreadable = self.unreadable.remove(rel).is_some();
+            if !path.exists() {
+                let had_asset = self.assets.iter().any(|a| &a.rel == rel);
+                self.assets.retain(|a| &a.rel != rel);
+                if let Ok(i) = position {
+                    self.documents.remove(i);
+                }
+                out.structural |= position.is_ok() || had_asset || was_unreadable;
+                continue;
+            }
+            if !rel.ends_with(".md") {
+                if !self.assets.iter().any(|a| &a.rel == rel) {
+                    self.assets.push(Asset {
+                        path,
+                        rel: rel.clone(),
+                    });
+                    self.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+                }
+                out.structural = true; // its bytes are copied with the whole site
+                continue;
+            }
+            match read_document(path, rel.clone()) {
+                Ok(doc) => match position {
+                    Ok(i) => {
+                        let same_meta = self.documents[i].front_matter() == doc.front_matter();
+                        if self.documents[i].hash != doc.hash {
+                            if same_meta && !was_unreadable {
+                                out.bodies.push(rel.clone());
+                            } else {
+                                out.structural = true;
+                            }
+                        } else if was_unreadable {
+                            out.structural = true;
+                        }
+                        self.documents[i] = doc;
+                    }
+                    Err(i) => {
+                        self.documents.insert(i, doc);
+                        out.structural = true;
+                    }
+                },
+                Err(problem) => {
+                    if let Ok(i) = position {
+                        self.documents.remove(i);
+                    }
+                    self.unreadable.insert(rel.clone(), problem);
+                    out.structural = true;
+                }
+            }
+        }
+        Some(out)
+    }
 }
 
 /// Loads the content folder `src`, collecting every problem in `diagnostics`.
@@ -180,16 +264,18 @@ pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
         .map(|(path, rel)| (rel.clone(), read_document(path, rel)))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
-    let mut unreadable = Vec::new();
+    let mut unreadable = BTreeMap::new();
     for (rel, r) in results {
         match r {
             Ok(d) => documents.push(d),
             Err(e) => {
-                diagnostics.push(e);
-                unreadable.push(rel);
+                diagnostics.push(e.clone());
+                unreadable.insert(rel, e);
             }
         }
     }
+    documents.sort_by(|a, b| a.rel.cmp(&b.rel));
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     Content {
         documents,
         assets,
@@ -236,7 +322,14 @@ pub fn parse_document(path: PathBuf, rel: String, bytes: Vec<u8>) -> Result<Docu
     let yaml = (split.yaml.as_ptr() as usize - base, split.yaml.len());
     let body_start = split.body.as_ptr() as usize - base;
     let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+    let hash = {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(text.as_bytes());
+        h.finish()
+    };
     Ok(Document {
+        hash,
         path,
         rel,
         text,

@@ -8,6 +8,7 @@
 //! 4. Join the relations both ways and derive what roles own and read.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -24,13 +25,80 @@ use crate::content::{self, Content, Document, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::markdown;
 
+/// Rendered bodies of the last link, reused while a document's text and
+/// everything its links can point at (ids, titles, paths) are unchanged.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    /// Hash of every link target of the handbook the bodies were rendered for.
+    signature: u64,
+    /// Content path → (hash of the file's text, its rendered body).
+    bodies: HashMap<String, (u64, Arc<Body>)>,
+}
+
+impl BodyCache {
+    fn get(&self, rel: &str, hash: u64) -> Option<Arc<Body>> {
+        self.bodies
+            .get(rel)
+            .filter(|(h, _)| *h == hash)
+            .map(|(_, b)| b.clone())
+    }
+
+    /// Remembers the bodies of a linked handbook (only the new ones, when
+    /// the rest are already there).
+    fn fill(&mut self, signature: u64, h: &Handbook) {
+        self.signature = signature;
+        let mut keep = |s: &super::Source, b: &Arc<Body>| match self.bodies.get_mut(&s.rel) {
+            Some(entry) if entry.0 == s.hash => {}
+            Some(entry) => *entry = (s.hash, b.clone()),
+            None => {
+                self.bodies.insert(s.rel.clone(), (s.hash, b.clone()));
+            }
+        };
+        for p in &h.policies {
+            keep(&p.source, &p.body);
+        }
+        for r in &h.roles {
+            keep(&r.source, &r.body);
+        }
+        for p in &h.pages {
+            keep(&p.source, &p.body);
+        }
+        for c in &h.controls {
+            if let Some(s) = &c.statement {
+                keep(&s.source, &s.body);
+            }
+            if let Some(g) = &c.guidance {
+                keep(&g.source, &g.body);
+            }
+        }
+    }
+}
+
 /// Links loaded content into a handbook; `None` when any error was found
 /// (all of them are in `diagnostics`).
 pub fn link(
     config: &Config,
-    content: Content,
+    content: &Content,
     today: Date,
     diagnostics: &mut Diagnostics,
+) -> Option<Handbook> {
+    link_with(
+        config,
+        content,
+        today,
+        diagnostics,
+        &mut BodyCache::default(),
+    )
+}
+
+/// [`link`], reusing the bodies in `cache` that are still valid, and
+/// leaving the new handbook's bodies there.
+pub fn link_with(
+    config: &Config,
+    content: &Content,
+    today: Date,
+    diagnostics: &mut Diagnostics,
+    cache: &mut BodyCache,
 ) -> Option<Handbook> {
     let catalog = catalog::catalog();
     let Content {
@@ -38,9 +106,9 @@ pub fn link(
         assets,
         unreadable,
     } = content;
-    let sorted = Sorted::new(&documents, catalog, diagnostics);
-    let mut index = sorted.index(&assets, catalog, diagnostics);
-    for rel in &unreadable {
+    let sorted = Sorted::new(documents, catalog, diagnostics);
+    let mut index = sorted.index(assets, catalog, diagnostics);
+    for rel in unreadable.keys() {
         index.unreadable_files.insert(rel.clone());
         let kind = match Kind::of(rel) {
             Kind::Policy => IdKind::Policy,
@@ -51,31 +119,36 @@ pub fn link(
             .unreadable
             .insert((kind, content::stem(rel).to_owned()));
     }
+    let signature = index.signature();
+    if signature != cache.signature {
+        cache.bodies.clear();
+    }
+    let cache_ref: &BodyCache = cache;
 
     let policies: Vec<_> = sorted
         .policies
         .par_iter()
-        .map(|(doc, meta, id)| link_policy(&index, catalog, doc, meta, id))
+        .map(|(doc, meta, id)| link_policy(&index, cache_ref, catalog, doc, meta, id))
         .collect();
     let statements: Vec<_> = sorted
         .statements
         .par_iter()
-        .map(|(doc, meta, control)| link_statement(&index, doc, meta, *control))
+        .map(|(doc, meta, control)| link_statement(&index, cache_ref, doc, meta, *control))
         .collect();
     let roles: Vec<_> = sorted
         .roles
         .par_iter()
-        .map(|(doc, meta, id)| link_role(&index, doc, meta, id))
+        .map(|(doc, meta, id)| link_role(&index, cache_ref, doc, meta, id))
         .collect();
     let guidance: Vec<_> = sorted
         .guidance
         .par_iter()
-        .map(|(doc, meta, control)| link_guidance(&index, doc, meta, *control))
+        .map(|(doc, meta, control)| link_guidance(&index, cache_ref, doc, meta, *control))
         .collect();
     let pages: Vec<_> = sorted
         .pages
         .par_iter()
-        .map(|(doc, meta, url)| link_page(&index, doc, meta, url))
+        .map(|(doc, meta, url)| link_page(&index, cache_ref, doc, meta, url))
         .collect();
 
     let policies = unzip(policies, diagnostics);
@@ -102,7 +175,7 @@ pub fn link(
             .collect(),
         roles,
         pages,
-        assets,
+        assets: assets.clone(),
     };
     for (index, statement) in statements {
         handbook.controls[index].statement = Some(statement);
@@ -111,6 +184,7 @@ pub fn link(
         handbook.controls[index].guidance = Some(g);
     }
     join_relations(&mut handbook, &sorted);
+    cache.fill(signature, &handbook);
     Some(handbook)
 }
 
@@ -324,14 +398,16 @@ fn check_id(id: &str) -> Result<(), String> {
 /// Resolves the references of one document and collects its problems.
 struct Check<'a> {
     index: &'a Index,
+    cache: &'a BodyCache,
     doc: &'a Document,
     problems: Vec<Diagnostic>,
 }
 
 impl<'a> Check<'a> {
-    fn new(index: &'a Index, doc: &'a Document) -> Self {
+    fn new(index: &'a Index, cache: &'a BodyCache, doc: &'a Document) -> Self {
         Check {
             index,
+            cache,
             doc,
             problems: Vec::new(),
         }
@@ -379,24 +455,28 @@ impl<'a> Check<'a> {
     }
 
     /// The body rendered for the page at `url`, broken links reported.
-    fn body(&mut self, url: &str) -> Body {
+    fn body(&mut self, url: &str) -> Arc<Body> {
+        if let Some(body) = self.cache.get(&self.doc.rel, self.doc.hash) {
+            return body;
+        }
         let resolver = DocResolver::new(self.index, &self.doc.rel, url);
         let rendered = markdown::render(self.doc.body(), &resolver);
         for (offset, why) in rendered.broken {
             let at = self.doc.body_position(offset);
             self.error(at, why);
         }
-        Body {
+        Arc::new(Body {
             html: rendered.html,
             headings: rendered.headings,
             sections: rendered.sections,
-        }
+        })
     }
 
     fn source(&self) -> Source {
         Source {
             path: self.doc.path.clone(),
             rel: self.doc.rel.clone(),
+            hash: self.doc.hash,
         }
     }
 
@@ -408,12 +488,13 @@ impl<'a> Check<'a> {
 
 fn link_policy(
     index: &Index,
+    cache: &BodyCache,
     catalog: &Catalog,
     doc: &Document,
     m: &PolicyMeta,
     id: &str,
 ) -> (Option<Policy>, Vec<Diagnostic>) {
-    let mut c = Check::new(index, doc);
+    let mut c = Check::new(index, cache, doc);
     let owner = c.id(IdKind::Role, "owner", &m.owner);
     let approver = m
         .approver
@@ -454,11 +535,12 @@ fn link_policy(
 
 fn link_statement(
     index: &Index,
+    cache: &BodyCache,
     doc: &Document,
     m: &ControlMeta,
     control: usize,
 ) -> (Option<(usize, Statement)>, Vec<Diagnostic>) {
-    let mut c = Check::new(index, doc);
+    let mut c = Check::new(index, cache, doc);
     let justification = m.justification.as_ref().map(|j| j.trim().to_owned());
     let justification = match justification {
         Some(j) if !j.is_empty() => Some(j),
@@ -511,11 +593,12 @@ fn link_statement(
 
 fn link_role(
     index: &Index,
+    cache: &BodyCache,
     doc: &Document,
     m: &RoleMeta,
     id: &str,
 ) -> (Option<Role>, Vec<Diagnostic>) {
-    let mut c = Check::new(index, doc);
+    let mut c = Check::new(index, cache, doc);
     let reports_to = m
         .reports_to
         .as_ref()
@@ -549,11 +632,12 @@ fn link_role(
 
 fn link_guidance(
     index: &Index,
+    cache: &BodyCache,
     doc: &Document,
     m: &GuidanceMeta,
     control: usize,
 ) -> (Option<(usize, Guidance)>, Vec<Diagnostic>) {
-    let mut c = Check::new(index, doc);
+    let mut c = Check::new(index, cache, doc);
     let body = c.body(&urls::guidance(catalog::catalog().controls[control].id));
     let guidance = Guidance {
         source: c.source(),
@@ -566,11 +650,12 @@ fn link_guidance(
 
 fn link_page(
     index: &Index,
+    cache: &BodyCache,
     doc: &Document,
     m: &PageMeta,
     url: &str,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let mut c = Check::new(index, doc);
+    let mut c = Check::new(index, cache, doc);
     let body = c.body(url);
     let page = Page {
         source: c.source(),

@@ -12,8 +12,9 @@ mod link;
 mod resolve;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-pub use link::link;
+pub use link::{BodyCache, link, link_with};
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
@@ -39,6 +40,8 @@ pub struct Source {
     pub path: PathBuf,
     /// `/`-separated path in the content folder.
     pub rel: String,
+    /// Hash of the file's text (to reuse its rendered body when unchanged).
+    pub hash: u64,
 }
 
 /// Who must read a policy, resolved.
@@ -91,7 +94,7 @@ pub struct Policy {
     /// Free-form template values.
     pub extra: Extra,
     /// The policy text.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// An implementation statement (`controls/<id>.md`).
@@ -112,7 +115,7 @@ pub struct Statement {
     /// Free-form template values.
     pub extra: Extra,
     /// How the organisation implements the control.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// The organisation's own guidance for a control (`guidance/<id>.md`).
@@ -125,7 +128,7 @@ pub struct Guidance {
     /// Free-form template values.
     pub extra: Extra,
     /// The guidance text.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// One of the 93 Annex A controls, with what the handbook says about it.
@@ -232,7 +235,7 @@ pub struct Role {
     /// Free-form template values.
     pub extra: Extra,
     /// Responsibilities.
-    pub body: Body,
+    pub body: Arc<Body>,
     /// Roles that report to it.
     pub direct_reports: Vec<usize>,
     /// Policies it owns.
@@ -259,7 +262,7 @@ pub struct Page {
     /// Free-form template values.
     pub extra: Extra,
     /// The page text.
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// When a policy is next due for review, relative to the build date.

@@ -55,6 +55,35 @@ impl IdKind {
 }
 
 impl Index {
+    /// A hash of every target a link can resolve to and how it shows
+    /// (paths, URLs, titles): rendered bodies stay valid while it holds.
+    pub fn signature(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        // Order-independent: the sum of one hash per entry, no sorting.
+        let one = |entry: &dyn Fn(&mut rustc_hash::FxHasher)| {
+            let mut h = rustc_hash::FxHasher::default();
+            entry(&mut h);
+            h.finish()
+        };
+        let mut sum = 0u64;
+        for (table, name) in [
+            (&self.policies, 0u8),
+            (&self.roles, 1),
+            (&self.documents, 2),
+        ] {
+            for (k, t) in table {
+                sum = sum.wrapping_add(one(&|h| (name, k, &t.url, &t.title, t.index).hash(h)));
+            }
+        }
+        for a in &self.assets {
+            sum = sum.wrapping_add(one(&|h| (3u8, a).hash(h)));
+        }
+        for f in &self.unreadable_files {
+            sum = sum.wrapping_add(one(&|h| (4u8, f).hash(h)));
+        }
+        sum
+    }
+
     fn table(&self, kind: IdKind) -> &HashMap<String, Target> {
         match kind {
             IdKind::Policy => &self.policies,

@@ -154,8 +154,19 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
 /// Renders the whole site into `out`: pages, `soa.csv`, static files and
 /// content assets. Returns the number of files written.
 pub fn render(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
+    let pages = render_pages(h, theme, out, &jobs(h))?;
+    let files = write_files(h, theme, out)?;
+    Ok(pages + files)
+}
+
+/// Renders only the given pages (what a small edit affects, in `serve`).
+pub fn render_pages(
+    h: &Handbook,
+    theme: &Theme,
+    out: &dyn Output,
+    jobs: &[Job],
+) -> Result<usize, Diagnostics> {
     let renderer = Renderer::new(h, theme);
-    let jobs = jobs(h);
     let failures: Vec<(String, Diagnostic)> = jobs
         .par_iter()
         .filter_map(|&job| {
@@ -163,8 +174,16 @@ pub fn render(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Di
             renderer.render(job, &path, out).err().map(|d| (path, d))
         })
         .collect();
-    let mut diagnostics = group_by_place(failures);
+    let diagnostics = group_by_place(failures);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(jobs.len())
+}
 
+/// Writes what is not a rendered page: `soa.csv`, static files, assets.
+fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
     let csv = csv::soa(h);
     let copies = theme
         .statics
@@ -190,7 +209,7 @@ pub fn render(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Di
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(jobs.len() + theme.statics.len() + h.assets.len() + 1)
+    Ok(theme.statics.len() + h.assets.len() + 1)
 }
 
 /// The site paths of every file [`render`] writes, to create their folders first.

@@ -18,6 +18,14 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// Starts from the files of a previous build (a partial rebuild then
+    /// replaces only what it writes).
+    pub fn from(files: Files) -> Memory {
+        Memory {
+            files: Mutex::new(files),
+        }
+    }
+
     /// The files written.
     pub fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|p| p.into_inner())

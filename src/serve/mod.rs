@@ -12,6 +12,7 @@
 mod changes;
 mod http;
 mod memory;
+mod rebuild;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -29,8 +30,11 @@ use memory::{Memory, Snapshot};
 use crate::config::{Config, ConfigError};
 use crate::content::meta::Date;
 use crate::diagnostics::Diagnostic;
-use crate::pipeline::{self, BuildError};
-use crate::theme::{self, Theme};
+use crate::handbook::Handbook;
+use crate::pipeline::BuildError;
+use crate::search;
+use crate::theme;
+use rebuild::Builder;
 
 /// Settings of `ismsbook serve`.
 #[derive(Debug, Clone)]
@@ -77,6 +81,8 @@ type Clients = Arc<Mutex<Vec<WebSocket<Box<dyn tiny_http::ReadWrite + Send>>>>>;
 struct Shared {
     site: RwLock<Snapshot>,
     clients: Clients,
+    /// Counts published builds, so a slow search index never overwrites a newer one.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -84,9 +90,14 @@ impl Shared {
         self.site.read().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Publishes a build result and tells every open page.
-    fn publish(&self, files: Option<memory::Files>, errors: Vec<Diagnostic>) {
+    /// Publishes a build result and tells every open page; returns the
+    /// generation of the published site.
+    fn publish(&self, files: Option<memory::Files>, errors: Vec<Diagnostic>) -> u64 {
         let message = state_message(&errors, files.is_some());
+        let generation = self
+            .generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
         if let Ok(mut site) = self.site.write() {
             if let Some(files) = files {
                 site.files = Arc::new(files);
@@ -94,6 +105,19 @@ impl Shared {
             site.errors = Arc::new(errors);
         }
         self.broadcast(&message);
+        generation
+    }
+
+    /// Adds a search index to the site, unless a newer build was published meanwhile.
+    fn add_search(&self, generation: u64, index: memory::Files) {
+        if let Ok(mut site) = self.site.write()
+            && self.generation.load(std::sync::atomic::Ordering::SeqCst) == generation
+        {
+            let mut files = (*site.files).clone();
+            files.retain(|path, _| !path.starts_with("search/"));
+            files.extend(index);
+            site.files = Arc::new(files);
+        }
     }
 
     fn broadcast(&self, message: &str) {
@@ -127,46 +151,7 @@ fn state_message(errors: &[Diagnostic], rebuilt: bool) -> String {
     serde_json::json!({ "type": "errors", "errors": list }).to_string()
 }
 
-/// The state between rebuilds.
-struct Builder {
-    options: Options,
-    config: Config,
-    theme: Option<Theme>,
-}
-
-impl Builder {
-    /// Rebuilds after `changes`; the site's files, or the problems.
-    fn rebuild(&mut self, changes: &[Change]) -> Result<memory::Files, Vec<Diagnostic>> {
-        let started = Instant::now();
-        let config_changed = changes.contains(&Change::Config);
-        let theme_changed = changes.contains(&Change::Theme);
-        if config_changed {
-            self.config = Config::load(&self.options.root).map_err(config_problems)?;
-        }
-        if config_changed || theme_changed || self.theme.is_none() {
-            self.theme = None;
-        }
-        let result = match self.theme.take() {
-            Some(theme) => pipeline::load_content(&self.config, self.options.today)
-                .map(|h| (theme, h))
-                .map_err(BuildError::Problems),
-            None => pipeline::prepare(&self.config, self.options.today),
-        };
-        let (theme, handbook) = result.map_err(build_problems)?;
-        let out = Memory::default();
-        let written = pipeline::write_site(&handbook, &theme, &out);
-        self.theme = Some(theme);
-        written.map_err(build_problems)?;
-        eprintln!(
-            "Rebuilt in {} ms{}",
-            started.elapsed().as_millis(),
-            describe(changes)
-        );
-        Ok(out.into_files())
-    }
-}
-
-fn describe(changes: &[Change]) -> String {
+pub(crate) fn describe(changes: &[Change]) -> String {
     match changes {
         [] => String::new(),
         [Change::Content(rel)] => format!(" ({rel} changed)"),
@@ -176,7 +161,7 @@ fn describe(changes: &[Change]) -> String {
     }
 }
 
-fn config_problems(e: ConfigError) -> Vec<Diagnostic> {
+pub(crate) fn config_problems(e: ConfigError) -> Vec<Diagnostic> {
     match e {
         ConfigError::Invalid(d) => vec![d],
         other => vec![Diagnostic::error(
@@ -187,7 +172,7 @@ fn config_problems(e: ConfigError) -> Vec<Diagnostic> {
     }
 }
 
-fn build_problems(e: BuildError) -> Vec<Diagnostic> {
+pub(crate) fn build_problems(e: BuildError) -> Vec<Diagnostic> {
     match e {
         BuildError::Problems(d) => d.into_sorted(),
         BuildError::Config(c) => config_problems(c),
@@ -234,19 +219,26 @@ pub fn run(options: Options) -> Result<(), ServeError> {
     let shared = Arc::new(Shared {
         site: RwLock::new(Snapshot::default()),
         clients: Arc::new(Mutex::new(Vec::new())),
+        generation: std::sync::atomic::AtomicU64::new(0),
     });
-    let mut builder = Builder {
-        options: options.clone(),
-        config,
-        theme: None,
-    };
-    match builder.rebuild(&[]) {
-        Ok(files) => shared.publish(Some(files), Vec::new()),
-        Err(errors) => {
-            print_problems(&errors);
-            shared.publish(None, errors);
+    let indexer = start_indexer(shared.clone());
+    let mut builder = Builder::new(options.clone(), config);
+    let mut rebuild = |changes: &[Change]| {
+        let previous = shared.snapshot().files;
+        match builder.rebuild(changes, &previous) {
+            Ok(done) => {
+                let generation = shared.publish(Some(done.files), Vec::new());
+                if done.handbook.config.html.search {
+                    let _ = indexer.send((generation, done.handbook));
+                }
+            }
+            Err(errors) => {
+                print_problems(&errors);
+                shared.publish(None, errors);
+            }
         }
-    }
+    };
+    rebuild(&[]);
 
     for _ in 0..4 {
         let (server, shared) = (server.clone(), shared.clone());
@@ -312,18 +304,38 @@ pub fn run(options: Options) -> Result<(), ServeError> {
                 }
             }
         }
-        if found.is_empty() {
-            continue;
-        }
-        match builder.rebuild(&found) {
-            Ok(files) => shared.publish(Some(files), Vec::new()),
-            Err(errors) => {
-                print_problems(&errors);
-                shared.publish(None, errors);
-            }
+        if !found.is_empty() {
+            rebuild(&found);
         }
     }
     Ok(())
+}
+
+/// A thread that builds the search index of each published handbook,
+/// skipping to the newest when builds come faster than it indexes.
+fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, Arc<Handbook>)> {
+    let (tx, rx) = mpsc::channel::<(u64, Arc<Handbook>)>();
+    std::thread::spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            // Let open pages reload first: indexing a large handbook would
+            // take the CPU they need.
+            std::thread::sleep(Duration::from_millis(200));
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            let (generation, handbook) = job;
+            let started = Instant::now();
+            let out = Memory::default();
+            if search::write(&search::build(&handbook), &out).is_ok() {
+                shared.add_search(generation, out.into_files());
+                eprintln!(
+                    "Search index updated in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+        }
+    });
+    tx
 }
 
 /// A listening socket with Nagle's algorithm off, which accepted connections

@@ -1,0 +1,179 @@
+//! Rebuilding after a change, doing only the work the change needs.
+//!
+//! | change | work |
+//! | --- | --- |
+//! | `book.toml` | everything: configuration, theme, content, all pages |
+//! | theme file | recompile templates, re-render all pages (content kept) |
+//! | a document's body only | re-read that file, relink (other bodies come from the [`BodyCache`]), re-render that document's page |
+//! | front matter, new, deleted or renamed files, assets | re-read those files, relink, re-render all pages |
+//!
+//! The search index is rebuilt after the pages, on its own thread, so a
+//! reload never waits for it (see `mod.rs`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::memory::{Files, Memory};
+use super::{Change, Options, build_problems, config_problems};
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::handbook::{self, BodyCache, Handbook};
+use crate::pipeline::BuildError;
+use crate::render::{self, Job};
+use crate::theme::Theme;
+
+/// The state kept between rebuilds.
+pub struct Builder {
+    options: Options,
+    config: Config,
+    theme: Option<Theme>,
+    content: Option<Content>,
+    bodies: BodyCache,
+}
+
+/// A successful rebuild.
+pub struct Rebuilt {
+    /// The site's files (pages; the search index is added separately).
+    pub files: Files,
+    /// The handbook they were built from, for the search index.
+    pub handbook: Arc<Handbook>,
+}
+
+impl Builder {
+    /// A builder for the handbook configured by `config`.
+    pub fn new(options: Options, config: Config) -> Builder {
+        Builder {
+            options,
+            config,
+            theme: None,
+            content: None,
+            bodies: BodyCache::default(),
+        }
+    }
+
+    /// Rebuilds after `changes`, starting from the `previous` files.
+    pub fn rebuild(
+        &mut self,
+        changes: &[Change],
+        previous: &Files,
+    ) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let config_changed = changes.contains(&Change::Config);
+        if config_changed {
+            self.config = Config::load(&self.options.root).map_err(config_problems)?;
+            self.content = None;
+        }
+        if config_changed || changes.contains(&Change::Theme) {
+            self.theme = None;
+        }
+        let mut diagnostics = Diagnostics::new();
+        if self.theme.is_none() {
+            self.theme = Theme::load(&self.config, &mut diagnostics);
+        }
+
+        // Content: re-read only the changed files when possible.
+        let rels: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Content(rel) => Some(rel.clone()),
+                _ => None,
+            })
+            .collect();
+        let refresh = match self.content.as_mut() {
+            Some(content) => content.refresh(&self.config.src_dir(), &rels),
+            None => None,
+        };
+        let content = match (refresh.is_some(), self.content.take()) {
+            (true, Some(content)) => {
+                diagnostics.extend(content.unreadable.values().cloned());
+                content
+            }
+            _ => content::load(&self.config.src_dir(), &mut diagnostics),
+        };
+        let linked = handbook::link_with(
+            &self.config,
+            &content,
+            self.options.today,
+            &mut diagnostics,
+            &mut self.bodies,
+        );
+        self.content = Some(content);
+        let (Some(handbook), Some(theme)) = (linked, self.theme.as_ref()) else {
+            return Err(diagnostics.into_sorted());
+        };
+        if diagnostics.has_errors() {
+            return Err(diagnostics.into_sorted());
+        }
+
+        // Pages: only the edited documents' own pages after a body edit.
+        let only = refresh
+            .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
+            .filter(|_| !changes.contains(&Change::Theme))
+            .map(|r| pages_of(&handbook, &r.bodies));
+        let (files, pages) = match only {
+            Some(jobs) => {
+                let out = Memory::from(previous.clone());
+                render::render_pages(&handbook, theme, &out, &jobs)
+                    .map_err(|d| build_problems(BuildError::Problems(d)))?;
+                (out.into_files(), jobs.len())
+            }
+            None => {
+                let out = Memory::default();
+                let count = render::render(&handbook, theme, &out)
+                    .map_err(|d| build_problems(BuildError::Problems(d)))?;
+                // Keep the previous search index until the new one is ready.
+                let mut files = out.into_files();
+                for (path, bytes) in previous {
+                    if path.starts_with("search/") {
+                        files.entry(path.clone()).or_insert_with(|| bytes.clone());
+                    }
+                }
+                (files, count)
+            }
+        };
+        eprintln!(
+            "Rebuilt {pages} page{} in {} ms{}",
+            if pages == 1 { "" } else { "s" },
+            started.elapsed().as_millis(),
+            super::describe(changes)
+        );
+        Ok(Rebuilt {
+            files,
+            handbook: Arc::new(handbook),
+        })
+    }
+}
+
+/// The pages that show the bodies of the documents at `rels`.
+fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for rel in rels {
+        let is = |s: &crate::handbook::Source| &s.rel == rel;
+        if rel == "index.md" {
+            jobs.push(Job::Home);
+        }
+        jobs.extend(
+            h.policies
+                .iter()
+                .position(|p| is(&p.source))
+                .map(Job::Policy),
+        );
+        jobs.extend(h.roles.iter().position(|r| is(&r.source)).map(Job::Role));
+        jobs.extend(
+            h.pages
+                .iter()
+                .position(|p| is(&p.source) && p.url != crate::handbook::urls::HOME)
+                .map(Job::Page),
+        );
+        for (i, c) in h.controls.iter().enumerate() {
+            if c.statement.as_ref().is_some_and(|s| is(&s.source)) {
+                jobs.push(Job::Control(i));
+            }
+            if c.guidance.as_ref().is_some_and(|g| is(&g.source)) {
+                jobs.push(Job::Guidance(i));
+            }
+        }
+    }
+    jobs
+}
