@@ -168,12 +168,15 @@ impl Content {
             let position = self.documents.binary_search_by(|d| d.rel.as_str().cmp(rel));
             let was_unreadable = self.unreadable.remove(rel).is_some();
             if !path.exists() {
-                let had_asset = self.assets.iter().any(|a| &a.rel == rel);
-                self.assets.retain(|a| &a.rel != rel);
-                if let Ok(i) = position {
-                    self.documents.remove(i);
-                }
-                out.structural |= position.is_ok() || had_asset || was_unreadable;
+                // A deleted file, or a deleted folder and everything in it.
+                let folder = format!("{rel}/");
+                let gone = |r: &str| r == rel || r.starts_with(&folder);
+                let before = self.documents.len() + self.assets.len() + self.unreadable.len();
+                self.documents.retain(|d| !gone(&d.rel));
+                self.assets.retain(|a| !gone(&a.rel));
+                self.unreadable.retain(|r, _| !gone(r));
+                let after = self.documents.len() + self.assets.len() + self.unreadable.len();
+                out.structural |= before != after || was_unreadable;
                 continue;
             }
             if !rel.ends_with(".md") {
@@ -224,12 +227,13 @@ impl Content {
 pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    let walk = walkdir::WalkDir::new(src)
+    let real_src = std::fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
+    let mut walk = walkdir::WalkDir::new(src)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk {
+    while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -244,6 +248,22 @@ pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
                 continue;
             }
         };
+        // A symbolic link may point anywhere: only follow it inside the content folder.
+        if entry.path_is_symlink() {
+            let inside =
+                std::fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&real_src));
+            if !inside {
+                diagnostics.error(
+                    entry.path(),
+                    Position::START,
+                    "this symbolic link points outside the content folder; copy the file in instead",
+                );
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -347,6 +367,67 @@ mod tests {
 
     fn parse(rel: &str, text: &str) -> Result<Document, Diagnostic> {
         parse_document(PathBuf::from(rel), rel.to_owned(), text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn refresh_sees_body_edits_front_matter_edits_and_deletions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path();
+        let write = |rel: &str, text: &str| {
+            let p = src.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("a.md", "---\ntitle: A\n---\nOne\n");
+        write("procedures/b.md", "---\ntitle: B\n---\nTwo\n");
+        let mut content = load(src, &mut Diagnostics::new());
+        assert_eq!(content.documents.len(), 2);
+
+        write("a.md", "---\ntitle: A\n---\nOne, edited\n");
+        let r = content.refresh(src, &["a.md".into()]).unwrap();
+        assert_eq!(
+            r,
+            Refresh {
+                bodies: vec!["a.md".into()],
+                structural: false
+            }
+        );
+
+        write("a.md", "---\ntitle: A2\n---\nOne, edited\n");
+        assert!(content.refresh(src, &["a.md".into()]).unwrap().structural);
+
+        std::fs::remove_dir_all(src.join("procedures")).unwrap();
+        assert!(
+            content
+                .refresh(src, &["procedures".into()])
+                .unwrap()
+                .structural
+        );
+        assert_eq!(content.documents.len(), 1);
+
+        write("c.md", "---\ntitle: [broken\n---\n");
+        assert!(content.refresh(src, &["c.md".into()]).unwrap().structural);
+        assert_eq!(content.unreadable.len(), 1);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn symbolic_links_out_of_the_content_folder_are_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("content");
+        std::fs::create_dir_all(src.join("inside")).unwrap();
+        std::fs::write(src.join("inside/ok.png"), "png").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), src.join("secret.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), src.join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(src.join("inside"), src.join("alias")).unwrap();
+        let mut d = Diagnostics::new();
+        let content = load(&src, &mut d);
+        let rels: Vec<&str> = content.assets.iter().map(|a| a.rel.as_str()).collect();
+        assert_eq!(rels, ["alias/ok.png", "inside/ok.png"]);
+        assert_eq!(d.error_count(), 2, "{d:?}");
     }
 
     #[test]
