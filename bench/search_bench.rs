@@ -10,14 +10,15 @@
 //! entries for `file://`). Then the same query again on a warm page.
 #![allow(clippy::unwrap_used)] // A benchmark fails loudly.
 
+#[path = "../tests/common/chrome.rs"]
+mod chrome;
 #[path = "../tests/common/http.rs"]
 mod http;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
-use serde_json::Value;
+use chrome::{eval, wait_for};
+use headless_chrome::Tab;
 
 const QUERIES: &[&str] = &[
     "password",
@@ -29,24 +30,6 @@ const QUERIES: &[&str] = &[
     "encryption policy",
     "procedure",
 ];
-
-fn eval(tab: &Tab, js: &str) -> Value {
-    tab.evaluate(js, false)
-        .unwrap()
-        .value
-        .unwrap_or(Value::Null)
-}
-
-fn wait_for(tab: &Tab, js: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if eval(tab, js) == Value::Bool(true) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("timed out waiting for {js}");
-}
 
 /// (ms to first results, bytes loaded by then, number of results)
 fn measure(tab: &Tab, site: &Path, query: &str) -> (f64, u64, u64) {
@@ -121,24 +104,7 @@ fn main() {
         .map(PathBuf::from)
         .find(|p| p.is_file())
         .expect("Chromium is needed: apt-get install chromium");
-    let flags: Vec<&std::ffi::OsStr> = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let browser = Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some(chromium))
-            .sandbox(false)
-            .args(flags)
-            .idle_browser_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let browser = chrome::launch(chromium);
     let tab = browser.new_tab().unwrap();
     tab.call_method(headless_chrome::protocol::cdp::Network::Enable {
         max_total_buffer_size: None,

@@ -9,46 +9,17 @@
 //! the same system clock (`performance.timeOrigin` in the page).
 #![allow(clippy::unwrap_used)] // A benchmark fails loudly.
 
+#[path = "../tests/common/chrome.rs"]
+mod chrome;
+#[path = "../tests/common/tree.rs"]
+mod tree;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use headless_chrome::{Browser, LaunchOptions, Tab};
-use serde_json::Value;
-
-fn eval(tab: &Tab, js: &str) -> Value {
-    tab.evaluate(js, false)
-        .unwrap()
-        .value
-        .unwrap_or(Value::Null)
-}
-
-fn wait_for(tab: &Tab, js: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if let Ok(r) = tab.evaluate(js, false)
-            && r.value == Some(Value::Bool(true))
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting for {js}");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use chrome::{eval, wait_for};
 
 fn now_ms() -> f64 {
     SystemTime::now()
@@ -71,7 +42,7 @@ fn main() {
     std::fs::copy(source.join("book.toml"), work.join("book.toml")).unwrap();
     for dir in ["content", "themes"] {
         if source.join(dir).is_dir() {
-            copy_tree(&source.join(dir), &work.join(dir));
+            tree::copy_tree(&source.join(dir), &work.join(dir));
         }
     }
     let policy_rel = args.get(3).cloned().unwrap_or_else(|| {
@@ -105,24 +76,7 @@ fn main() {
         .unwrap()
         .to_owned();
 
-    let flags: Vec<&std::ffi::OsStr> = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let browser = Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some(PathBuf::from("/usr/bin/chromium")))
-            .sandbox(false)
-            .args(flags)
-            .idle_browser_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let browser = chrome::launch(PathBuf::from("/usr/bin/chromium"));
     let tab = browser.new_tab().unwrap();
     tab.navigate_to(&format!("{url}{page}")).unwrap();
     wait_for(&tab, "document.readyState === 'complete'");

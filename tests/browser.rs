@@ -9,65 +9,18 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
+use common::chrome::{eval, wait_for};
 use common::*;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::{Browser, Tab};
 use serde_json::Value;
 
-/// The example handbook, built once for this file.
 fn site() -> &'static Path {
-    static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = SITE.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let dest = tmp.path().join("book");
-        let run = build(&repo(), &dest);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        (tmp, dest)
-    });
-    path
+    example_site()
 }
 
 fn browser(chromium: PathBuf) -> Browser {
-    let args: Vec<&std::ffi::OsStr> = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium))
-        .sandbox(false)
-        .window_size(Some((1280, 900)))
-        .args(args)
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .unwrap();
-    Browser::new(options).unwrap()
-}
-
-fn eval(tab: &Tab, js: &str) -> Value {
-    tab.evaluate(js, false)
-        .unwrap()
-        .value
-        .unwrap_or(Value::Null)
-}
-
-/// Waits until `js` evaluates to true.
-fn wait_for(tab: &Tab, js: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(15) {
-        if eval(tab, js) == Value::Bool(true) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for `{js}` on {}", tab.get_url());
+    common::chrome::launch(chromium)
 }
 
 #[derive(Debug)]

@@ -6,21 +6,11 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use common::*;
 
-/// Builds the example once for all tests in this file.
 fn site() -> &'static Path {
-    static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = SITE.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let dest = tmp.path().join("book");
-        let run = build(&repo(), &dest);
-        assert_eq!(run.code, 0, "example must build cleanly:\n{}", run.stderr);
-        (tmp, dest)
-    });
-    path
+    example_site()
 }
 
 /// The 93 control ids of ISO/IEC 27001:2022 Annex A, from the reference table.

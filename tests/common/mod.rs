@@ -50,18 +50,17 @@ pub fn build(dir: &Path, dest: &Path) -> Run {
         .into()
 }
 
-/// Copies a folder tree.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+/// The example handbook built once per test binary into a temporary folder.
+pub fn example_site() -> &'static Path {
+    static SITE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = SITE.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("book");
+        let run = build(&repo(), &dest);
+        assert_eq!(run.code, 0, "example must build cleanly:\n{}", run.stderr);
+        (tmp, dest)
+    });
+    path
 }
 
 /// A temporary copy of a fixture handbook under `tests/fixtures/`.
@@ -139,7 +138,11 @@ pub fn chromium() -> Option<PathBuf> {
     found
 }
 
+pub mod chrome;
 pub mod http;
+pub mod tree;
+#[allow(unused_imports)] // Not every test file copies trees.
+pub use tree::copy_tree;
 pub mod server;
 #[allow(unused_imports)] // Not every test file serves over HTTP.
 pub use http::serve_dir;
