@@ -7,7 +7,9 @@
 //!    render its body with links resolved.
 //! 4. Join the relations both ways and derive what roles own and read.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -32,7 +34,7 @@ pub struct BodyCache {
     /// Hash of every link target of the handbook the bodies were rendered for.
     signature: u64,
     /// Content path → (hash of the file's text, its rendered body).
-    bodies: HashMap<String, (u64, Arc<Body>)>,
+    bodies: FxHashMap<String, (u64, Arc<Body>)>,
 }
 
 impl BodyCache {
@@ -221,7 +223,7 @@ impl<'a> Sorted<'a> {
             guidance: Vec::new(),
             pages: Vec::new(),
         };
-        let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+        let mut seen: FxHashMap<(&str, String), &str> = FxHashMap::default();
         let mut claim = |noun: &'static str, id: String, doc: &'a Document, key: Option<&str>| {
             if let Some(first) = seen.get(&(noun, id.clone())) {
                 let at = key.map_or(Position::START, |k| doc.locate(k, Some(&id)));
@@ -710,7 +712,7 @@ fn join_relations(handbook: &mut Handbook, sorted: &Sorted<'_>) {
             policy_controls[p].insert(c);
         }
     }
-    let policy_ids: HashMap<&str, usize> = handbook
+    let policy_ids: FxHashMap<&str, usize> = handbook
         .policies
         .iter()
         .enumerate()

@@ -1,6 +1,8 @@
 //! Resolving what documents point at: ids in front matter and links in bodies.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::catalog;
 use crate::markdown::{Resolution, Resolve};
@@ -22,11 +24,11 @@ pub struct Target {
 #[derive(Debug, Default)]
 pub struct Index {
     /// Policy id → target.
-    pub policies: HashMap<String, Target>,
+    pub policies: FxHashMap<String, Target>,
     /// Role id → target.
-    pub roles: HashMap<String, Target>,
+    pub roles: FxHashMap<String, Target>,
     /// Content path of a Markdown file → its page.
-    pub documents: HashMap<String, Target>,
+    pub documents: FxHashMap<String, Target>,
     /// Content paths of assets.
     pub assets: HashSet<String>,
     /// Ids of policies and roles whose files could not be read: their
@@ -84,7 +86,7 @@ impl Index {
         sum
     }
 
-    fn table(&self, kind: IdKind) -> &HashMap<String, Target> {
+    fn table(&self, kind: IdKind) -> &FxHashMap<String, Target> {
         match kind {
             IdKind::Policy => &self.policies,
             IdKind::Role => &self.roles,
