@@ -78,6 +78,16 @@ fn search_as(tab: &Tab, query: &str, key_by_key: bool) -> Vec<Hit> {
         .collect()
 }
 
+/// Chooses `value` in the search filter `name` (kind, theme, status, owner).
+fn set_filter(tab: &Tab, name: &str, value: &str) {
+    eval(
+        tab,
+        &format!(
+            "(() => {{ const s = document.querySelector('select[data-filter={name}]'); s.value = '{value}'; s.dispatchEvent(new Event('change')); return true; }})()"
+        ),
+    );
+}
+
 fn open(tab: &Tab, url: &str) {
     tab.navigate_to(url).unwrap();
     let url = serde_json::to_string(url).unwrap();
@@ -167,24 +177,15 @@ fn search_filters_keyboard_and_following_a_result() {
     // Filter by kind: only roles.
     let all = search(&tab, "security");
     assert!(all.iter().any(|h| h.kind != "Role"));
-    eval(
-        &tab,
-        "(() => { const s = document.querySelector('select[data-filter=kind]'); s.value = '3'; s.dispatchEvent(new Event('change')); return true; })()",
-    );
+    set_filter(&tab, "kind", "3");
     wait_for(
         &tab,
         "document.querySelector('#search-results [role=option] .sr-kind') && Array.from(document.querySelectorAll('#search-results .sr-kind')).every(k => k.textContent === 'Role')",
     );
-    eval(
-        &tab,
-        "(() => { const s = document.querySelector('select[data-filter=kind]'); s.value = ''; s.dispatchEvent(new Event('change')); return true; })()",
-    );
+    set_filter(&tab, "kind", "");
 
     // Filter by status: only partially implemented controls.
-    eval(
-        &tab,
-        "(() => { const s = document.querySelector('select[data-filter=status]'); s.value = '2'; s.dispatchEvent(new Event('change')); return true; })()",
-    );
+    set_filter(&tab, "status", "2");
     let partial = search(&tab, "access");
     assert!(!partial.is_empty());
     for hit in &partial {
@@ -196,10 +197,7 @@ fn search_filters_keyboard_and_following_a_result() {
             hit.href
         );
     }
-    eval(
-        &tab,
-        "(() => { const s = document.querySelector('select[data-filter=status]'); s.value = ''; s.dispatchEvent(new Event('change')); return true; })()",
-    );
+    set_filter(&tab, "status", "");
 
     // Arrow keys choose, Enter follows, landing on the heading of the hit.
     let hits = search(&tab, "restore test");
