@@ -83,6 +83,10 @@ pub struct Html {
     /// Build the search index and show the search box (default true).
     #[serde(default = "yes")]
     pub search: bool,
+    /// Keep raw HTML in Markdown as written instead of sanitising it
+    /// (default false: scripts, event handlers and iframes are removed).
+    #[serde(default)]
+    pub allow_raw_html: bool,
 }
 
 fn yes() -> bool {
@@ -137,6 +141,7 @@ fn default_html() -> Html {
         theme: None,
         site_url: None,
         search: true,
+        allow_raw_html: false,
     }
 }
 

@@ -73,9 +73,38 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How raw HTML written in Markdown is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawHtml {
+    /// Sanitised: scripts, event handlers, `javascript:` URLs, iframes and
+    /// other active content removed (the default).
+    Sanitize,
+    /// Passed through as written (`[output.html] allow-raw-html = true`).
+    Allow,
+}
+
+/// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus
+/// what our own Markdown output uses (heading ids, table wrappers, task list
+/// checkboxes, column alignment).
+static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "tabindex"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"]);
+    b
+});
+
 /// Renders `body`, resolving its links with `resolver`.
 pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
+    render_with(body, resolver, RawHtml::Sanitize)
+}
+
+/// [`render`], choosing what happens to raw HTML.
+pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendered {
     let mut broken = Vec::new();
+    let mut has_raw_html = false;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut fill_title: Option<String> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -147,6 +176,7 @@ pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
                 if !matches!(other, Event::Start(_) | Event::End(_)) {
                     fill_title = None;
                 }
+                has_raw_html |= matches!(other, Event::Html(_) | Event::InlineHtml(_));
                 other
             }
         };
@@ -156,6 +186,9 @@ pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
     let sections = sections(&events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html && raw == RawHtml::Sanitize {
+        html = SANITIZER.clean(&html).to_string();
+    }
     Rendered {
         html,
         headings,
@@ -382,6 +415,20 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_allowed() {
+        let body = "Hi <script>alert(1)</script><b onclick=\"x()\">bold</b>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n<a href=\"javascript:alert(2)\">a</a>\n\n## Kept {#kept}\n\n| a |\n|:-:|\n| 1 |\n";
+        let safe = render(body, &Fixed).html;
+        for bad in ["<script", "onclick", "<iframe", "javascript:"] {
+            assert!(!safe.contains(bad), "{bad} survived: {safe}");
+        }
+        assert!(safe.contains("<b>bold</b>"), "{safe}");
+        assert!(safe.contains(r#"<h2 id="kept">"#), "{safe}");
+        assert!(safe.contains(r#"class="table-wrap""#), "{safe}");
+        let raw = render_with(body, &Fixed, RawHtml::Allow).html;
+        assert!(raw.contains("<script>alert(1)</script>"));
     }
 
     #[test]

@@ -162,3 +162,49 @@ fn a_partial_theme_falls_back_to_the_built_in_templates() {
     assert!(read(&site, "soa.html").contains("Statement of Applicability"));
     assert!(site.join("static/style.css").is_file());
 }
+
+#[test]
+fn raw_html_in_bodies_is_sanitised_unless_allowed() {
+    let hostile = "\n<script>alert('x')</script>\n\n<p onmouseover=\"steal()\">Hover</p>\n\n<iframe src=\"https://evil.example/\"></iframe>\n";
+    let add = |r: &Path| {
+        let p = r.join("content/procedures/backup.md");
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, text + hostile).unwrap();
+    };
+    let (_book, site) = built(add);
+    let page = read(&site, "procedures/backup.html");
+    assert!(!page.contains("alert('x')"), "script removed");
+    assert!(!page.contains("onmouseover"), "event handler removed");
+    assert!(!page.contains("<iframe"), "iframe removed");
+    assert!(page.contains(">Hover</p>"), "harmless HTML kept");
+
+    let (_book, site) = built(|r| {
+        add(r);
+        let toml = std::fs::read_to_string(r.join("book.toml")).unwrap();
+        std::fs::write(
+            r.join("book.toml"),
+            toml + "[output.html]\nallow-raw-html = true\n",
+        )
+        .unwrap();
+    });
+    assert!(
+        read(&site, "procedures/backup.html").contains("<script>alert('x')</script>"),
+        "opted out"
+    );
+}
+
+#[test]
+fn javascript_links_in_markdown_are_refused() {
+    let book = fixture("minimal");
+    let p = book.path().join("content/procedures/backup.md");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text + "\n[click](javascript:alert(1))\n").unwrap();
+    let run = build(book.path(), &book.path().join("out"));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("procedures/backup.md:9:1: error: `javascript:` links"),
+        "{}",
+        run.stderr
+    );
+}

@@ -121,6 +121,10 @@ pub fn link_with(
             .unreadable
             .insert((kind, content::stem(rel).to_owned()));
     }
+    index.raw_html = match config.html.allow_raw_html {
+        true => markdown::RawHtml::Allow,
+        false => markdown::RawHtml::Sanitize,
+    };
     let signature = index.signature();
     if signature != cache.signature {
         cache.bodies.clear();
@@ -401,6 +405,7 @@ fn check_id(id: &str) -> Result<(), String> {
 struct Check<'a> {
     index: &'a Index,
     cache: &'a BodyCache,
+    raw: markdown::RawHtml,
     doc: &'a Document,
     problems: Vec<Diagnostic>,
 }
@@ -410,6 +415,7 @@ impl<'a> Check<'a> {
         Check {
             index,
             cache,
+            raw: index.raw_html,
             doc,
             problems: Vec::new(),
         }
@@ -462,7 +468,7 @@ impl<'a> Check<'a> {
             return body;
         }
         let resolver = DocResolver::new(self.index, &self.doc.rel, url);
-        let rendered = markdown::render(self.doc.body(), &resolver);
+        let rendered = markdown::render_with(self.doc.body(), &resolver, self.raw);
         for (offset, why) in rendered.broken {
             let at = self.doc.body_position(offset);
             self.error(at, why);

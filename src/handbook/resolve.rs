@@ -21,7 +21,7 @@ pub struct Target {
 }
 
 /// Every id and path a document may point at.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Index {
     /// Policy id → target.
     pub policies: FxHashMap<String, Target>,
@@ -36,6 +36,22 @@ pub struct Index {
     pub unreadable: HashSet<(IdKind, String)>,
     /// Content paths of Markdown files that could not be read.
     pub unreadable_files: HashSet<String>,
+    /// What happens to raw HTML in bodies.
+    pub raw_html: crate::markdown::RawHtml,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index {
+            policies: FxHashMap::default(),
+            roles: FxHashMap::default(),
+            documents: FxHashMap::default(),
+            assets: HashSet::new(),
+            unreadable: HashSet::new(),
+            unreadable_files: HashSet::new(),
+            raw_html: crate::markdown::RawHtml::Sanitize,
+        }
+    }
 }
 
 /// The kinds of id a front-matter field or typed link can name.
@@ -83,7 +99,7 @@ impl Index {
         for f in &self.unreadable_files {
             sum = sum.wrapping_add(one(&|h| (4u8, f).hash(h)));
         }
-        sum
+        sum.wrapping_add(self.raw_html as u64)
     }
 
     fn table(&self, kind: IdKind) -> &FxHashMap<String, Target> {
@@ -229,6 +245,12 @@ impl Resolve for DocResolver<'_> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         {
+            let lower = scheme.to_ascii_lowercase();
+            if ["javascript", "vbscript", "data"].contains(&lower.as_str()) {
+                return Resolution::Broken(format!(
+                    "`{lower}:` links can run code in the reader's browser and are not allowed"
+                ));
+            }
             return self
                 .typed(scheme, rest, fragment)
                 .unwrap_or(Resolution::Keep);

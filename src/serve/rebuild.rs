@@ -63,6 +63,7 @@ impl Builder {
         if config_changed {
             self.config = Config::load(&self.options.root).map_err(config_problems)?;
             self.content = None;
+            self.bodies = BodyCache::default();
         }
         if config_changed || changes.contains(&Change::Theme) {
             self.theme = None;
