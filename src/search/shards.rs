@@ -14,7 +14,7 @@ use crate::fs::FsError;
 use crate::handbook::ControlState;
 use crate::site::Output;
 
-/// A terms shard larger than this is split by a third character.
+/// A terms shard larger than this is split by one more character.
 const SPLIT_BYTES: usize = 40 * 1024;
 /// Section text kept for snippets, in characters.
 const SNIPPET_SOURCE_CHARS: usize = 600;
@@ -130,12 +130,43 @@ fn texts<'a>(doc: &'a Doc<'_>) -> Vec<&'a str> {
         .collect()
 }
 
+/// The shard of `words` (all starting with the `depth` characters whose hex
+/// is `k`), or, when larger than [`SPLIT_BYTES`], shards one character deeper.
+/// A word lives in the longest key that is a prefix of its own hex.
+fn split_shard<'a>(
+    index: &'a Index<'_>,
+    k: String,
+    words: Vec<&'a str>,
+    depth: usize,
+) -> Vec<(String, String)> {
+    let whole = script("t", &k, &shard(index, &words));
+    if whole.len() <= SPLIT_BYTES || words.iter().all(|w| w.chars().count() <= depth) {
+        return vec![(k, whole)];
+    }
+    let mut deeper: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut here = Vec::new();
+    for w in words {
+        if w.chars().count() <= depth {
+            here.push(w);
+        } else {
+            deeper.entry(key(w, depth + 1)).or_default().push(w);
+        }
+    }
+    let mut out = Vec::new();
+    if !here.is_empty() {
+        out.push((k.clone(), script("t", &k, &shard(index, &here))));
+    }
+    for (dk, ws) in deeper {
+        out.extend(split_shard(index, dk, ws, depth + 1));
+    }
+    out
+}
+
 /// Labels and shard list, loaded first.
 #[derive(serde::Serialize)]
 struct Manifest<'a> {
     n: usize,
     t: Vec<String>,
-    s: Vec<String>,
     m: usize,
     x: usize,
     kinds: [&'static str; 5],
@@ -146,45 +177,21 @@ struct Manifest<'a> {
 
 /// Writes the index into `search/` of the site. Returns the number of files.
 pub fn write(index: &Index<'_>, out: &dyn Output) -> Result<usize, FsError> {
-    // Terms, grouped by their first two characters; big groups split by three.
+    // Terms, grouped by their first character; a group larger than
+    // SPLIT_BYTES is split by one more character, and so on.
     let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for word in index.words.keys() {
-        groups.entry(key(word, 2)).or_default().push(word);
+        groups.entry(key(word, 1)).or_default().push(word);
     }
     let built: Vec<Vec<(String, String)>> = groups
-        .par_iter()
-        .map(|(k2, words)| {
-            let whole = script("t", k2, &shard(index, words));
-            if whole.len() <= SPLIT_BYTES || words.iter().all(|w| w.chars().count() <= 2) {
-                return vec![(k2.clone(), whole)];
-            }
-            let mut by3: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-            for &w in words {
-                let k = if w.chars().count() <= 2 {
-                    k2.clone()
-                } else {
-                    key(w, 3)
-                };
-                by3.entry(k).or_default().push(w);
-            }
-            by3.into_iter()
-                .map(|(k, ws)| {
-                    let text = script("t", &k, &shard(index, &ws));
-                    (k, text)
-                })
-                .collect()
-        })
+        .into_par_iter()
+        .map(|(k, words)| split_shard(index, k, words, 1))
         .collect();
     let mut files: Vec<(String, String)> = Vec::new();
-    let (mut keys, mut split) = (Vec::new(), Vec::new());
-    for (k2, shards) in groups.keys().zip(built) {
-        if shards.len() > 1 || shards.first().is_some_and(|(k, _)| k != k2) {
-            split.push(k2.clone());
-        }
-        for (k, text) in shards {
-            files.push((format!("{DIR}/t/{k}.js"), text));
-            keys.push(k);
-        }
+    let mut keys = Vec::new();
+    for (k, text) in built.into_iter().flatten() {
+        files.push((format!("{DIR}/t/{k}.js"), text));
+        keys.push(k);
     }
     let chunks: Vec<(String, String)> = index
         .docs
@@ -222,7 +229,6 @@ pub fn write(index: &Index<'_>, out: &dyn Output) -> Result<usize, FsError> {
     let manifest = Manifest {
         n: index.docs.len(),
         t: keys,
-        s: split,
         m: META_CHUNK,
         x: TEXT_CHUNK,
         kinds: KIND_LABELS,

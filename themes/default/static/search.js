@@ -106,20 +106,17 @@
     return out;
   }
 
-  function firstChars(word, n) { return Array.from(word).slice(0, n).join(""); }
-
-  /** The shard keys that can hold words starting with (or equal to) `word`. */
+  /** The shard keys that can hold `word` (or, for a prefix, any word starting
+   *  with it). A word lives in the longest key that is a prefix of its hex. */
   function keysFor(word, prefix) {
-    var k2 = hex(firstChars(word, 2));
+    var h = hex(word);
     var all = manifest.t;
-    if (manifest.s.indexOf(k2) < 0) return all.indexOf(k2) >= 0 ? [k2] : [];
-    var len = Array.from(word).length;
-    if (len >= 3) {
-      var k3 = hex(firstChars(word, 3));
-      return all.indexOf(k3) >= 0 ? [k3] : [];
+    if (prefix) {
+      return all.filter(function (k) { return k.indexOf(h) === 0 || h.indexOf(k) === 0; });
     }
-    if (!prefix) return all.indexOf(k2) >= 0 ? [k2] : [];
-    return all.filter(function (k) { return k.indexOf(k2) === 0; });
+    var best = "";
+    all.forEach(function (k) { if (h.indexOf(k) === 0 && k.length > best.length) best = k; });
+    return best ? [best] : [];
   }
 
   /* ---- Postings ------------------------------------------------------- */
