@@ -79,12 +79,6 @@ pub fn today(flag: Option<Date>) -> Result<Date, BuildError> {
     }
 }
 
-/// Stages 1–3: the handbook at `root`, linked and validated.
-pub fn load(root: &Path, today: Date) -> Result<Handbook, BuildError> {
-    let config = Config::load(root)?;
-    load_content(&config, today).map_err(BuildError::Problems)
-}
-
 /// Stages 2–3: the content of the handbook configured by `config`.
 pub fn load_content(config: &Config, today: Date) -> Result<Handbook, Diagnostics> {
     let mut diagnostics = Diagnostics::new();

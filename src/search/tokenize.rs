@@ -85,7 +85,8 @@ fn term(word: &str) -> Option<&str> {
     keep(word).then_some(word)
 }
 
-/// The terms of `text`, normalised.
+/// The terms of `text`, normalised (what the tests compare).
+#[cfg(test)]
 pub fn words(text: &str) -> Vec<String> {
     raw_terms(text).map(Cow::into_owned).collect()
 }
@@ -207,11 +208,9 @@ pub fn is_numeric(word: &str) -> bool {
 }
 
 /// Stems words, remembering each word's stem (a handbook repeats its words).
-/// After indexing, its memory is the vocabulary: every word and its stem.
 pub struct Stems {
     stemmer: Stemmer,
-    /// Word → stem.
-    pub cache: FxHashMap<Box<str>, Arc<str>>,
+    cache: FxHashMap<Box<str>, Arc<str>>,
 }
 
 impl Default for Stems {
@@ -236,16 +235,6 @@ impl Stems {
         };
         self.cache.insert(Box::from(word), stem.clone());
         stem
-    }
-
-    /// Takes over the words another stemmer has seen.
-    pub fn absorb(&mut self, other: Stems) {
-        if self.cache.len() < other.cache.len() {
-            let mine = std::mem::replace(&mut self.cache, other.cache);
-            self.cache.extend(mine);
-        } else {
-            self.cache.extend(other.cache);
-        }
     }
 }
 
