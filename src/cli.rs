@@ -1,8 +1,9 @@
 //! The command line: parse arguments, run a command, print its outcome.
 //!
 //! This is the one place that prints problems and chooses the exit code:
-//! 0 success, 1 the handbook has errors (or writing failed), 2 the command
-//! cannot run at all (bad arguments, no `book.toml`).
+//! 0 success, 1 the handbook has errors (or writing failed; or warnings,
+//! for `check --deny-warnings`), 2 the command cannot run at all (bad
+//! arguments, no `book.toml`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,7 +13,8 @@ use clap::{Parser, Subcommand};
 
 use crate::config::ConfigError;
 use crate::content::meta::Date;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Diagnostics;
+use crate::diagnostics::report::{self, Format};
 use crate::pipeline::{self, BuildError};
 
 /// Build an ISO/IEC 27001 information-security handbook from Markdown.
@@ -31,6 +33,27 @@ pub enum Command {
     Build(BuildArgs),
     /// Build into memory, serve over HTTP and rebuild and reload on every save.
     Serve(ServeArgs),
+    /// Check the handbook as a build would, and report errors and warnings
+    /// without writing anything (for CI).
+    Check(CheckArgs),
+}
+
+/// Arguments of `ismsbook check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The handbook folder (the one holding book.toml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// How to write the problems found.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// The date that review deadlines are measured against, YYYY-MM-DD
+    /// [default: SOURCE_DATE_EPOCH if set, else today (UTC)].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
 }
 
 /// Arguments of `ismsbook serve`.
@@ -83,6 +106,38 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(&args),
         Command::Serve(args) => serve(args),
+        Command::Check(args) => check(&args),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let result = pipeline::today(args.today).and_then(|today| pipeline::check(&args.dir, today));
+    let (diagnostics, files) = match result {
+        Ok(checked) => (checked.diagnostics, checked.files),
+        // An invalid book.toml is a problem in a file like any other.
+        Err(BuildError::Config(ConfigError::Invalid(d))) => (Diagnostics::from_iter([d]), 1),
+        Err(e) => return report_failure(&e),
+    };
+    let failed = diagnostics.has_errors() || (args.deny_warnings && !diagnostics.is_empty());
+    let diagnostics = diagnostics.into_sorted();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let _ = report::write(&mut out, &diagnostics, args.format);
+    let summary = report::summary(&diagnostics, files);
+    match args.format {
+        Format::Human if diagnostics.is_empty() => {
+            let _ = writeln!(out, "{summary}: the handbook is clean");
+        }
+        Format::Human => {
+            let _ = writeln!(out, "\n{summary}");
+        }
+        // Machine formats keep stdout to themselves.
+        Format::Json | Format::Github => eprintln!("{summary}"),
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -119,10 +174,11 @@ fn build(args: &BuildArgs) -> ExitCode {
     match result {
         Ok(report) => {
             eprintln!(
-                "Built {} files into {} in {} ms",
+                "Built {} files into {} in {} ms{}",
                 report.files,
                 report.destination.display(),
-                report.elapsed.as_millis()
+                report.elapsed.as_millis(),
+                report::warnings_note(report.warnings.warning_count())
             );
             if args.open {
                 open_in_browser(&report.destination.join("index.html"));
@@ -150,16 +206,22 @@ fn report_failure(error: &BuildError) -> ExitCode {
     match error {
         BuildError::Problems(diagnostics) => {
             let count = diagnostics.error_count();
-            print_diagnostics(&mut err, diagnostics.clone().into_sorted());
+            let warnings = diagnostics.warning_count();
+            let _ = report::write(&mut err, &diagnostics.clone().into_sorted(), Format::Human);
             let _ = writeln!(
                 err,
-                "error: {count} problem{} found; nothing was written",
-                if count == 1 { "" } else { "s" }
+                "\nerror: {count} error{} found{}; nothing was written",
+                if count == 1 { "" } else { "s" },
+                match warnings {
+                    0 => String::new(),
+                    1 => " (and 1 warning)".to_owned(),
+                    n => format!(" (and {n} warnings)"),
+                }
             );
             ExitCode::from(1)
         }
         BuildError::Config(ConfigError::Invalid(d)) => {
-            print_diagnostics(&mut err, vec![d.clone()]);
+            let _ = report::write(&mut err, std::slice::from_ref(d), Format::Human);
             ExitCode::from(1)
         }
         BuildError::Config(ConfigError::NotFound(_)) => {
@@ -170,11 +232,5 @@ fn report_failure(error: &BuildError) -> ExitCode {
             let _ = writeln!(err, "error: {other}");
             ExitCode::from(1)
         }
-    }
-}
-
-fn print_diagnostics(out: &mut impl Write, diagnostics: Vec<Diagnostic>) {
-    for d in diagnostics {
-        let _ = writeln!(out, "{d}");
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, Position, Rule, Severity};
 use crate::fs::{self, FsError};
 
 /// The name of the settings file at the root of a handbook.
@@ -43,6 +43,62 @@ pub struct Config {
     pub html: Html,
     /// `[iso27002]`
     pub iso27002: Iso27002,
+    /// `[check]`
+    pub check: Check,
+}
+
+/// `[check]`: which lints `build` and `check` report, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// A policy whose review is due within this many days gets a
+    /// `review-due` warning and a "due soon" badge (default 30).
+    pub review_warning_days: i32,
+    /// Lints not reported at all.
+    pub allow: Vec<Rule>,
+    /// Lints reported as errors.
+    pub deny: Vec<Rule>,
+}
+
+impl Default for Check {
+    fn default() -> Self {
+        Check {
+            review_warning_days: 30,
+            allow: Vec::new(),
+            deny: Vec::new(),
+        }
+    }
+}
+
+impl Check {
+    /// How a problem under `rule` is reported; None when it is allowed.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        if !rule.is_lint() {
+            return Some(Severity::Error);
+        }
+        if self.allow.contains(&rule) {
+            None
+        } else if self.deny.contains(&rule) {
+            Some(Severity::Error)
+        } else {
+            Some(Severity::Warning)
+        }
+    }
+}
+
+/// `[check]` as written: rule names not yet looked up.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CheckFile {
+    #[serde(default = "default_review_warning_days")]
+    review_warning_days: u16,
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    deny: Vec<String>,
+}
+
+fn default_review_warning_days() -> u16 {
+    30
 }
 
 /// `[book]`: what the handbook is.
@@ -119,6 +175,8 @@ struct File {
     output: Output,
     #[serde(default)]
     iso27002: Iso27002,
+    #[serde(default)]
+    check: Option<CheckFile>,
 }
 
 #[derive(Deserialize)]
@@ -174,7 +232,7 @@ impl Config {
             let at = e
                 .span()
                 .map_or(Position::START, |s| Position::of_offset(text, s.start));
-            Diagnostic::error(&path, at, e.message().trim_end())
+            Diagnostic::error(Rule::Config, &path, at, e.message().trim_end())
         })?;
         if let Some(url) = &file.iso27002.url
             && !url.contains("{id}")
@@ -183,11 +241,16 @@ impl Config {
                 .find(url.as_str())
                 .map_or(Position::START, |o| Position::of_offset(text, o));
             return Err(Diagnostic::error(
+                Rule::Config,
                 &path,
                 at,
                 "[iso27002] url must contain `{id}`, where the control id goes",
             ));
         }
+        let check = match file.check {
+            Some(c) => check_rules(c, text, &path)?,
+            None => Check::default(),
+        };
         Ok(Config {
             root: root.to_path_buf(),
             book: file.book,
@@ -196,23 +259,96 @@ impl Config {
             }),
             html: file.output.html,
             iso27002: file.iso27002,
+            check,
         })
     }
 
     /// The path of `book.toml`.
     pub fn file(&self) -> PathBuf {
-        self.root.join(FILE_NAME)
+        self.path(Path::new(FILE_NAME))
     }
 
     /// The content folder.
     pub fn src_dir(&self) -> PathBuf {
-        self.root.join(&self.book.src)
+        self.path(&self.book.src)
     }
 
     /// The default output folder.
     pub fn build_dir(&self) -> PathBuf {
-        self.root.join(&self.build.build_dir)
+        self.path(&self.build.build_dir)
     }
+
+    /// `rel` in the handbook folder; without a leading `./` when that is
+    /// the working directory, so messages show `content/…`.
+    pub fn path(&self, rel: &Path) -> PathBuf {
+        if self.root == Path::new(".") {
+            rel.to_path_buf()
+        } else {
+            self.root.join(rel)
+        }
+    }
+}
+
+/// Looks up the rule names of `[check]`: each must be a lint, named once.
+fn check_rules(c: CheckFile, text: &str, path: &Path) -> Result<Check, Diagnostic> {
+    let at = |name: &str| {
+        // The name as written in a list (quoted), after the [check] header.
+        let from = text.find("[check]").unwrap_or(0);
+        text[from..]
+            .find(&format!("\"{name}\""))
+            .or_else(|| text[from..].find(&format!("'{name}'")))
+            .map_or(Position::START, |o| Position::of_offset(text, from + o + 1))
+    };
+    let lookup = |names: &[String], list: &str| -> Result<Vec<Rule>, Diagnostic> {
+        names
+            .iter()
+            .map(|name| match Rule::named(name) {
+                Some(rule) if rule.is_lint() => Ok(rule),
+                Some(rule) => Err(Diagnostic::error(
+                    Rule::Config,
+                    path,
+                    at(name),
+                    format!(
+                        "[check] {list}: `{rule}` is an error, not a lint: it cannot be changed"
+                    ),
+                )),
+                None => {
+                    let lints = Rule::ALL.iter().filter(|r| r.is_lint());
+                    let near = lints
+                        .clone()
+                        .map(|r| (strsim::jaro_winkler(name, r.name()), r.name()))
+                        .filter(|(score, _)| *score > 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, n)| format!("; did you mean `{n}`?"));
+                    let all: Vec<&str> = lints.map(|r| r.name()).collect();
+                    Err(Diagnostic::error(
+                        Rule::Config,
+                        path,
+                        at(name),
+                        format!(
+                            "[check] {list}: no lint is called `{name}`{}",
+                            near.unwrap_or_else(|| format!(" (the lints: {})", all.join(", ")))
+                        ),
+                    ))
+                }
+            })
+            .collect()
+    };
+    let allow = lookup(&c.allow, "allow")?;
+    let deny = lookup(&c.deny, "deny")?;
+    if let Some(both) = allow.iter().find(|r| deny.contains(r)) {
+        return Err(Diagnostic::error(
+            Rule::Config,
+            path,
+            at(both.name()),
+            format!("[check]: `{both}` is both allowed and denied"),
+        ));
+    }
+    Ok(Check {
+        review_warning_days: i32::from(c.review_warning_days),
+        allow,
+        deny,
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::diagnostics::Rule;
+
 /// What to do with one link destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -19,9 +21,23 @@ pub enum Resolution {
         href: String,
         /// The target's title.
         title: Option<String>,
+        /// The target page's path from the site root, when it shows a
+        /// Markdown body whose headings a `#fragment` can name.
+        page: Option<String>,
     },
-    /// It points nowhere: the message says why.
-    Broken(String),
+    /// It points nowhere: the rule it breaks and why.
+    Broken(Rule, String),
+}
+
+/// A link with a `#fragment` that should name a heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FragmentLink {
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+    /// The target page's path from the site root; None: this page.
+    pub page: Option<String>,
+    /// The fragment, without `#`.
+    pub fragment: String,
 }
 
 /// Resolves the link destinations of one document.
@@ -61,8 +77,10 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Its text, cut at headings.
     pub sections: Vec<Section>,
-    /// Broken links: byte offset in the body, and why.
-    pub broken: Vec<(usize, String)>,
+    /// Broken links: byte offset in the body, the rule, and why.
+    pub broken: Vec<(usize, Rule, String)>,
+    /// Links to headings, to check once every body has its headings.
+    pub fragments: Vec<FragmentLink>,
 }
 
 fn options() -> Options {
@@ -104,6 +122,7 @@ pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
 /// [`render`], choosing what happens to raw HTML.
 pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendered {
     let mut broken = Vec::new();
+    let mut fragments = Vec::new();
     let mut has_raw_html = false;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut fill_title: Option<String> = None;
@@ -115,14 +134,36 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
                 title,
                 id,
             }) => {
+                let fragment = dest_url
+                    .split_once('#')
+                    .map(|(_, f)| f)
+                    .filter(|f| !f.is_empty());
                 let dest_url = match resolver.resolve(&dest_url) {
-                    Resolution::Keep => dest_url,
-                    Resolution::Rewrite { href, title } => {
+                    Resolution::Keep => {
+                        if let Some(fragment) = fragment
+                            && dest_url.starts_with('#')
+                        {
+                            fragments.push(FragmentLink {
+                                offset: range.start,
+                                page: None,
+                                fragment: fragment.to_owned(),
+                            });
+                        }
+                        dest_url
+                    }
+                    Resolution::Rewrite { href, title, page } => {
+                        if let (Some(fragment), Some(page)) = (fragment, page) {
+                            fragments.push(FragmentLink {
+                                offset: range.start,
+                                page: Some(page),
+                                fragment: fragment.to_owned(),
+                            });
+                        }
                         fill_title = title;
                         CowStr::from(href)
                     }
-                    Resolution::Broken(why) => {
-                        broken.push((range.start, why));
+                    Resolution::Broken(rule, why) => {
+                        broken.push((range.start, rule, why));
                         dest_url
                     }
                 };
@@ -142,8 +183,8 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
                 let dest_url = match resolver.resolve(&dest_url) {
                     Resolution::Keep => dest_url,
                     Resolution::Rewrite { href, .. } => CowStr::from(href),
-                    Resolution::Broken(why) => {
-                        broken.push((range.start, why));
+                    Resolution::Broken(rule, why) => {
+                        broken.push((range.start, rule, why));
                         dest_url
                     }
                 };
@@ -194,6 +235,7 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
         headings,
         sections,
         broken,
+        fragments,
     }
 }
 
@@ -335,11 +377,17 @@ mod tests {
     impl Resolve for Fixed {
         fn resolve(&self, dest: &str) -> Resolution {
             match dest {
-                "policy:backup" => Resolution::Rewrite {
+                "policy:backup" | "policy:backup#scope" => Resolution::Rewrite {
                     href: "../policies/backup.html".into(),
                     title: Some("Backup Policy".into()),
+                    page: Some("policies/backup.html".into()),
                 },
-                "policy:nope" => Resolution::Broken("no policy `nope`".into()),
+                "img.png#x" => Resolution::Rewrite {
+                    href: "img.png#x".into(),
+                    title: None,
+                    page: None,
+                },
+                "policy:nope" => Resolution::Broken(Rule::BrokenLink, "no policy `nope`".into()),
                 _ => Resolution::Keep,
             }
         }
@@ -364,7 +412,33 @@ mod tests {
     #[test]
     fn broken_links_report_their_offset() {
         let r = render("Line one\n\nSee [x](policy:nope).", &Fixed);
-        assert_eq!(r.broken, vec![(14, "no policy `nope`".to_owned())]);
+        assert_eq!(
+            r.broken,
+            vec![(14, Rule::BrokenLink, "no policy `nope`".to_owned())]
+        );
+    }
+
+    #[test]
+    fn links_to_headings_are_recorded_for_checking() {
+        let r = render(
+            "[a](#here) [b](policy:backup#scope) [c](policy:backup) [d](img.png#x) [e](#)",
+            &Fixed,
+        );
+        assert_eq!(
+            r.fragments,
+            vec![
+                FragmentLink {
+                    offset: 0,
+                    page: None,
+                    fragment: "here".into()
+                },
+                FragmentLink {
+                    offset: 11,
+                    page: Some("policies/backup.html".into()),
+                    fragment: "scope".into()
+                },
+            ]
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! 1. [`Config`]: read `book.toml`.
 //! 2. [`content::load`]: read and parse every file of the content folder.
 //! 3. [`handbook::link`]: resolve every reference into one [`Handbook`],
-//!    rendering Markdown bodies with their links; reject it if anything is wrong.
+//!    rendering Markdown bodies with their links; reject it if anything is
+//!    wrong. [`handbook::audit`] then adds the warnings (lints).
 //! 4. [`Theme::load`]: compile the templates (at the same time as 2–3).
 //! 5. [`render::render`]: render every page into a staging [`Site`]; at the
 //!    same time [`search::build`] and [`search::write`] add the search index.
@@ -11,18 +12,19 @@
 //!
 //! Problems from stages 2–5 are collected, not fatal one by one, so a run
 //! reports all of them; the previous site is only replaced by a clean build.
+//! [`check`] runs the same stages and writes nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
 use crate::content::{self, meta::Date};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Rule};
 use crate::fs::{self, FsError};
 use crate::handbook::{self, Handbook};
 use crate::render;
 use crate::search;
-use crate::site::{Output, Site};
+use crate::site::{Discard, Output, Site};
 use crate::theme::{self, Theme};
 
 /// Why a build did not produce a site.
@@ -54,6 +56,30 @@ pub struct Report {
     pub files: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// The warnings found on the way.
+    pub warnings: Diagnostics,
+}
+
+/// The content of a handbook, linked and audited.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The handbook; None when it has errors.
+    pub handbook: Option<Handbook>,
+    /// Its errors and warnings.
+    pub diagnostics: Diagnostics,
+    /// How many files the content folder holds.
+    pub files: usize,
+}
+
+/// A handbook ready to render: theme, handbook and the warnings found.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The compiled theme.
+    pub theme: Theme,
+    /// The linked handbook.
+    pub handbook: Handbook,
+    /// Warnings (lints); any error would have stopped preparation.
+    pub warnings: Diagnostics,
 }
 
 /// The date reviews are measured against: `--today`, else
@@ -79,12 +105,14 @@ pub fn today(flag: Option<Date>) -> Result<Date, BuildError> {
     }
 }
 
-/// Stages 2–3: the content of the handbook configured by `config`.
-pub fn load_content(config: &Config, today: Date) -> Result<Handbook, Diagnostics> {
+/// Stages 2–3: the content of the handbook configured by `config`, linked
+/// and audited.
+pub fn load_content(config: &Config, today: Date) -> Loaded {
     let mut diagnostics = Diagnostics::new();
     let content = content::load(&config.src_dir(), &mut diagnostics);
     if !config.src_dir().is_dir() {
         diagnostics.error(
+            Rule::Config,
             &config.file(),
             crate::diagnostics::Position::START,
             format!(
@@ -93,36 +121,75 @@ pub fn load_content(config: &Config, today: Date) -> Result<Handbook, Diagnostic
             ),
         );
     }
-    match handbook::link(config, &content, today, &mut diagnostics) {
-        Some(h) if !diagnostics.has_errors() => Ok(h),
-        _ => Err(diagnostics),
+    let files = content.documents.len() + content.assets.len() + content.unreadable.len();
+    let handbook = handbook::link(config, &content, today, &mut diagnostics)
+        .filter(|_| !diagnostics.has_errors());
+    if let Some(h) = &handbook {
+        diagnostics.extend(handbook::audit(h, &content));
+    }
+    Loaded {
+        handbook: handbook.filter(|_| !diagnostics.has_errors()),
+        diagnostics,
+        files,
     }
 }
 
-/// Stages 2–4 for a loaded configuration: the theme and the linked handbook,
-/// with the problems of both reported together.
-pub fn prepare(config: &Config, today: Date) -> Result<(Theme, Handbook), BuildError> {
-    let mut diagnostics = Diagnostics::new();
-    let (theme, handbook) = rayon::join(
+/// Stages 2–4 for a loaded configuration: the theme and the linked
+/// handbook, and the problems of both together.
+fn load(config: &Config, today: Date) -> (Option<Theme>, Loaded) {
+    let ((theme, theme_problems), mut loaded) = rayon::join(
         || {
             let mut d = Diagnostics::new();
             (Theme::load(config, &mut d), d)
         },
         || load_content(config, today),
     );
-    let (theme, theme_problems) = theme;
-    diagnostics.extend(theme_problems);
-    let handbook = match handbook {
-        Ok(h) => Some(h),
-        Err(d) => {
-            diagnostics.extend(d);
-            None
-        }
-    };
-    match (theme, handbook) {
-        (Some(theme), Some(handbook)) if !diagnostics.has_errors() => Ok((theme, handbook)),
-        _ => Err(BuildError::Problems(diagnostics)),
+    loaded.diagnostics.extend(theme_problems);
+    (theme, loaded)
+}
+
+/// Stages 2–4: what [`write_site`] needs, or every problem found.
+pub fn prepare(config: &Config, today: Date) -> Result<Prepared, BuildError> {
+    match load(config, today) {
+        (
+            Some(theme),
+            Loaded {
+                handbook: Some(handbook),
+                diagnostics,
+                ..
+            },
+        ) if !diagnostics.has_errors() => Ok(Prepared {
+            theme,
+            handbook,
+            warnings: diagnostics,
+        }),
+        (_, loaded) => Err(BuildError::Problems(loaded.diagnostics)),
     }
+}
+
+/// What [`check`] found.
+#[derive(Debug)]
+pub struct Checked {
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+    /// How many files were checked.
+    pub files: usize,
+}
+
+/// `ismsbook check`: every stage of [`build`] but the writing. The pages are
+/// rendered and dropped, so template errors are found too.
+pub fn check(root: &Path, today: Date) -> Result<Checked, BuildError> {
+    let config = Config::load(root)?;
+    let (theme, mut loaded) = load(&config, today);
+    if let (Some(theme), Some(handbook)) = (&theme, &loaded.handbook)
+        && let Err(problems) = render::render(handbook, theme, &Discard)
+    {
+        loaded.diagnostics.extend(problems);
+    }
+    Ok(Checked {
+        diagnostics: loaded.diagnostics,
+        files: loaded.files,
+    })
 }
 
 /// Stage 5: every page, `soa.csv`, static files, assets and the search
@@ -148,7 +215,11 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
     let config = Config::load(root)?;
     let destination = destination.map_or_else(|| config.build_dir(), Path::to_path_buf);
     check_destination(&config, &destination)?;
-    let (theme, handbook) = prepare(&config, today)?;
+    let Prepared {
+        theme,
+        handbook,
+        warnings,
+    } = prepare(&config, today)?;
 
     let site = Site::create(&destination)?;
     let mut folders = render::all_paths(&handbook, &theme);
@@ -160,6 +231,7 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
         destination,
         files,
         elapsed: started.elapsed(),
+        warnings,
     })
 }
 

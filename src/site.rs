@@ -17,6 +17,16 @@ pub trait Output: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError>;
 }
 
+/// An output that keeps nothing (`ismsbook check` renders to see that it can).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Discard;
+
+impl Output for Discard {
+    fn write(&self, _rel: &str, _bytes: &[u8]) -> Result<(), FsError> {
+        Ok(())
+    }
+}
+
 /// A site being written to disk.
 #[derive(Debug)]
 pub struct Site {

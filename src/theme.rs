@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
 use crate::fs;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -92,6 +92,7 @@ impl Theme {
         {
             let at = locate_in_config(config, &written.to_string_lossy());
             diagnostics.error(
+                Rule::Config,
                 &config.file(),
                 at,
                 format!("theme folder {} does not exist", dir.display()),
@@ -183,7 +184,12 @@ fn collect_folder(
                 Ok(e) => e,
                 Err(e) => {
                     let path = e.path().unwrap_or(&root).to_path_buf();
-                    diagnostics.error(&path, Position::START, format!("cannot read: {e}"));
+                    diagnostics.error(
+                        Rule::Unreadable,
+                        &path,
+                        Position::START,
+                        format!("cannot read: {e}"),
+                    );
                     continue;
                 }
             };
@@ -203,10 +209,15 @@ fn collect_folder(
                 Ok(Ok(text)) => {
                     sources.insert(rel, (text, path));
                 }
-                Ok(Err(_)) => {
-                    diagnostics.error(&path, Position::START, "template is not valid UTF-8")
+                Ok(Err(_)) => diagnostics.error(
+                    Rule::NotUtf8,
+                    &path,
+                    Position::START,
+                    "template is not valid UTF-8",
+                ),
+                Err(e) => {
+                    diagnostics.error(Rule::Unreadable, &path, Position::START, e.to_string())
                 }
-                Err(e) => diagnostics.error(&path, Position::START, e.to_string()),
             }
         }
     }
@@ -223,12 +234,14 @@ fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
             Diagnostic::error(
+                Rule::Template,
                 &path_of(report.filename()),
                 Position::new(span.start_line.max(1), span.start_col + 1),
                 format!("template error: {}", report.message()),
             )
         }
         tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            Rule::Template,
             &path_of(current),
             Position::START,
             format!("template error: it extends `{parent}`, which no template provides"),
@@ -241,13 +254,19 @@ fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -
                 .next()
                 .map(|(name, line, column, message)| {
                     Diagnostic::error(
+                        Rule::Template,
                         &path_of(&name),
                         Position::new(line, column),
                         format!("template error: {message}"),
                     )
                 })
                 .unwrap_or_else(|| {
-                    Diagnostic::error(Path::new("(theme)"), Position::START, text.clone())
+                    Diagnostic::error(
+                        Rule::Template,
+                        Path::new("(theme)"),
+                        Position::START,
+                        text.clone(),
+                    )
                 })
         }
         other => {
@@ -257,7 +276,12 @@ fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -
                 message.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            Diagnostic::error(Path::new("(theme)"), Position::START, message)
+            Diagnostic::error(
+                Rule::Template,
+                Path::new("(theme)"),
+                Position::START,
+                message,
+            )
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Bad input: every problem is reported as `path:line:col: error: message`,
+//! Bad input: every problem is reported as `path:line:col: error[rule]: message`,
 //! all of them in one run, with exit code 1 and the previous site untouched.
 #![allow(clippy::unwrap_used)] // Tests fail loudly by design.
 
@@ -11,7 +11,7 @@ use common::*;
 /// Copies the minimal fixture, applies `edit`, builds over an existing site
 /// and checks the failure: exit 1, each expected `file:line: ... message`,
 /// and the old site still in place with no staging folder left behind.
-fn fails_with(edit: impl FnOnce(&Path), expected: &[(&str, usize, &str)]) -> String {
+fn fails_with(edit: impl FnOnce(&Path), expected: &[(&str, usize, &str, &str)]) -> String {
     let book = fixture("minimal");
     edit(book.path());
     let out = tempfile::tempdir().unwrap();
@@ -21,13 +21,15 @@ fn fails_with(edit: impl FnOnce(&Path), expected: &[(&str, usize, &str)]) -> Str
 
     let run = build(book.path(), &dest);
     assert_eq!(run.code, 1, "exit code; stderr:\n{}", run.stderr);
-    for (file, line, message) in expected {
+    for (file, line, rule, message) in expected {
         let found = run.stderr.lines().any(|l| {
-            l.contains(&format!("{file}:{line}:")) && l.contains(": error: ") && l.contains(message)
+            l.contains(&format!("{file}:{line}:"))
+                && l.contains(&format!(": error[{rule}]: "))
+                && l.contains(message)
         });
         assert!(
             found,
-            "expected `{file}:{line}: ... {message}` in:\n{}",
+            "expected `{file}:{line}: ... error[{rule}]: ... {message}` in:\n{}",
             run.stderr
         );
     }
@@ -77,7 +79,12 @@ fn invalid_yaml_names_its_line() {
                 )
             })
         },
-        &[("policies/access-control.md", 11, "invalid front matter")],
+        &[(
+            "policies/access-control.md",
+            11,
+            "front-matter",
+            "invalid front matter",
+        )],
     );
 }
 
@@ -89,7 +96,7 @@ fn missing_required_field_is_named() {
                 t.replace("title: Chief Information Security Officer\n", "")
             })
         },
-        &[("roles/ciso.md", 2, "missing field `title`")],
+        &[("roles/ciso.md", 2, "front-matter", "missing field `title`")],
     );
 }
 
@@ -101,7 +108,12 @@ fn unknown_field_is_named_at_its_line() {
                 t.replace("version:", "colour: red\nversion:")
             })
         },
-        &[("policies/access-control.md", 5, "unknown field `colour`")],
+        &[(
+            "policies/access-control.md",
+            5,
+            "front-matter",
+            "unknown field `colour`",
+        )],
     );
 }
 
@@ -116,6 +128,7 @@ fn unknown_control_id_suggests_the_nearest() {
         &[(
             "policies/access-control.md",
             10,
+            "unknown-control",
             "unknown Annex A control `5.38`; did you mean 5.37",
         )],
     );
@@ -132,6 +145,7 @@ fn a_2013_id_names_its_2022_successor() {
         &[(
             "policies/access-control.md",
             10,
+            "unknown-control",
             "ISO/IEC 27001:2013 control id (Management of privileged access rights); Annex A of 2022 replaces it with 8.2 (Privileged access rights)",
         )],
     );
@@ -148,6 +162,7 @@ fn unquoted_decimal_id_is_refused_not_truncated() {
         &[(
             "policies/access-control.md",
             10,
+            "front-matter",
             "put ids and versions in quotes",
         )],
     );
@@ -164,6 +179,7 @@ fn reference_to_a_missing_policy() {
         &[(
             "controls/5.15.md",
             6,
+            "unknown-policy",
             "no policy has the id `acess-control`; did you mean `access-control`?",
         )],
     );
@@ -180,6 +196,7 @@ fn reference_to_a_role_that_does_not_exist() {
         &[(
             "policies/access-control.md",
             3,
+            "unknown-role",
             "owner: no role has the id `nobody`",
         )],
     );
@@ -193,7 +210,12 @@ fn body_link_to_a_missing_policy_names_the_body_line() {
                 t.replace("[](policy:secure-development)", "[](policy:secure-dev)")
             })
         },
-        &[("procedures/backup.md", 7, "broken link `policy:secure-dev`")],
+        &[(
+            "procedures/backup.md",
+            7,
+            "broken-link",
+            "broken link `policy:secure-dev`",
+        )],
     );
 }
 
@@ -208,6 +230,7 @@ fn relative_link_to_a_missing_document() {
         &[(
             "procedures/backup.md",
             7,
+            "broken-link",
             "link to a missing document `../missing.md`",
         )],
     );
@@ -226,6 +249,7 @@ fn duplicate_ids_name_both_files() {
         &[(
             "roles/security-lead.md",
             3,
+            "duplicate-id",
             "duplicate role id `ciso`: roles/ciso.md already defines it",
         )],
     );
@@ -241,7 +265,12 @@ fn statement_for_a_control_that_does_not_exist() {
                 "---\njustification: x\nstatus: implemented\n---\n",
             )
         },
-        &[("controls/9.1.md", 1, "unknown Annex A control `9.1`")],
+        &[(
+            "controls/9.1.md",
+            1,
+            "unknown-control",
+            "unknown Annex A control `9.1`",
+        )],
     );
 }
 
@@ -259,6 +288,7 @@ fn not_applicable_control_needs_a_justification() {
         &[(
             "controls/7.12.md",
             2,
+            "invalid-statement",
             "not applicable needs a justification",
         )],
     );
@@ -275,6 +305,7 @@ fn bad_date_is_refused() {
         &[(
             "policies/access-control.md",
             7,
+            "front-matter",
             "`2027-02-30` is not a real date",
         )],
     );
@@ -288,10 +319,10 @@ fn non_utf8_file_names_its_line() {
             bytes.extend_from_slice(b"\nCaf\xe9 duty\n");
             std::fs::write(r.join("content/roles/engineer.md"), bytes).unwrap();
         },
-        &[("roles/engineer.md", 8, "not valid UTF-8")],
+        &[("roles/engineer.md", 8, "not-utf8", "not valid UTF-8")],
     );
     // Files that reference the unreadable role are not reported as well.
-    assert_eq!(stderr.matches(": error: ").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches(": error[").count(), 1, "{stderr}");
 }
 
 #[test]
@@ -309,7 +340,12 @@ fn template_error_names_the_template_and_line() {
                 "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title </h1>\n{% endblock content %}\n",
             );
         },
-        &[("mytheme/templates/page.html", 3, "template error")],
+        &[(
+            "mytheme/templates/page.html",
+            3,
+            "template",
+            "template error",
+        )],
     );
 }
 
@@ -329,13 +365,24 @@ fn all_problems_of_a_run_are_reported_together() {
             (
                 "policies/access-control.md",
                 3,
+                "unknown-role",
                 "no role has the id `nobody`",
             ),
-            ("controls/5.15.md", 4, "unknown variant `done`"),
-            ("guidance/5.99.md", 1, "unknown Annex A control `5.99`"),
+            (
+                "controls/5.15.md",
+                4,
+                "front-matter",
+                "unknown variant `done`",
+            ),
+            (
+                "guidance/5.99.md",
+                1,
+                "unknown-control",
+                "unknown Annex A control `5.99`",
+            ),
         ],
     );
-    assert!(stderr.contains("3 problems found"), "{stderr}");
+    assert!(stderr.contains("3 errors found"), "{stderr}");
 }
 
 #[test]
@@ -348,7 +395,7 @@ fn unknown_book_toml_key_is_named() {
             )
             .unwrap()
         },
-        &[("book.toml", 4, "unknown field `srcdir`")],
+        &[("book.toml", 4, "config", "unknown field `srcdir`")],
     );
 }
 
@@ -391,6 +438,7 @@ fn a_template_that_includes_a_missing_template_is_named() {
         &[(
             "mytheme/templates/page.html",
             3,
+            "template",
             "Unknown template `sidebar.html`",
         )],
     );
@@ -406,6 +454,6 @@ fn a_missing_theme_folder_is_reported_in_book_toml() {
             )
             .unwrap()
         },
-        &[("book.toml", 5, "theme folder")],
+        &[("book.toml", 5, "config", "theme folder")],
     );
 }

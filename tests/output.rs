@@ -203,7 +203,7 @@ fn javascript_links_in_markdown_are_refused() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .contains("procedures/backup.md:9:1: error: `javascript:` links"),
+            .contains("procedures/backup.md:9:1: error[unsafe-link]: `javascript:` links"),
         "{}",
         run.stderr
     );

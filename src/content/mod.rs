@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
 use crate::fs;
 use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta};
 
@@ -244,7 +244,12 @@ pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
                     e.io_error()
                         .map_or_else(|| e.to_string(), |io| io.to_string())
                 };
-                diagnostics.error(&path, Position::START, format!("cannot read: {why}"));
+                diagnostics.error(
+                    Rule::Unreadable,
+                    &path,
+                    Position::START,
+                    format!("cannot read: {why}"),
+                );
                 continue;
             }
         };
@@ -254,6 +259,7 @@ pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
                 std::fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&real_src));
             if !inside {
                 diagnostics.error(
+                    Rule::Unreadable,
                     entry.path(),
                     Position::START,
                     "this symbolic link points outside the content folder; copy the file in instead",
@@ -313,7 +319,12 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 /// Reads and parses one Markdown file.
 pub fn read_document(path: PathBuf, rel: String) -> Result<Document, Diagnostic> {
     let bytes = fs::read(&path).map_err(|e| {
-        Diagnostic::error(&path, Position::START, format!("cannot read: {}", e.source))
+        Diagnostic::error(
+            Rule::Unreadable,
+            &path,
+            Position::START,
+            format!("cannot read: {}", e.source),
+        )
     })?;
     parse_document(path, rel, bytes)
 }
@@ -324,12 +335,19 @@ pub fn parse_document(path: PathBuf, rel: String, bytes: Vec<u8>) -> Result<Docu
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let at = Position::of_offset(&prefix, valid);
-        Diagnostic::error(&path, at, "not valid UTF-8: save the file as UTF-8 text")
+        Diagnostic::error(
+            Rule::NotUtf8,
+            &path,
+            at,
+            "not valid UTF-8: save the file as UTF-8 text",
+        )
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    let fail = |e: frontmatter::FrontMatterError| Diagnostic::error(&path, e.at, e.message);
+    let fail = |e: frontmatter::FrontMatterError| {
+        Diagnostic::error(Rule::FrontMatter, &path, e.at, e.message)
+    };
     let split = frontmatter::split(&text).map_err(fail)?;
     let meta = match Kind::of(&rel) {
         Kind::Policy => Meta::Policy(frontmatter::parse(&split).map_err(fail)?),

@@ -8,18 +8,21 @@
 //! A handbook is only returned when nothing is wrong with it, so the
 //! renderer can rely on every reference.
 
+mod audit;
 mod link;
 mod resolve;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use audit::audit;
 pub use link::{BodyCache, link, link_with};
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
 use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, Status};
+use crate::diagnostics::Position;
 use crate::markdown::{Heading, Section};
 
 /// A rendered Markdown body.
@@ -31,6 +34,19 @@ pub struct Body {
     pub headings: Vec<Heading>,
     /// Its plain text cut at headings, for the search index.
     pub sections: Vec<Section>,
+    /// Its links to `#heading` anchors, checked by [`audit`].
+    pub anchor_links: Vec<AnchorLink>,
+}
+
+/// A link in a body to a heading anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    /// Where the link is written.
+    pub at: Position,
+    /// The page it leads to, from the site root; None: its own page.
+    pub page: Option<String>,
+    /// The anchor, without `#`.
+    pub fragment: String,
 }
 
 /// Where a document came from.
@@ -278,9 +294,6 @@ pub enum Review {
     Scheduled,
 }
 
-/// Days before a review date at which it counts as "due soon".
-pub const REVIEW_WINDOW_DAYS: i32 = 30;
-
 /// The whole handbook: every document linked, every reference resolved.
 #[derive(Debug, Clone)]
 pub struct Handbook {
@@ -314,7 +327,7 @@ impl Handbook {
                 let days = self.today.days_until(date);
                 if days < 0 {
                     Review::Overdue(-days)
-                } else if days <= REVIEW_WINDOW_DAYS {
+                } else if days <= self.config.check.review_warning_days {
                     Review::DueSoon(days)
                 } else {
                     Review::Scheduled

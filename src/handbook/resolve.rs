@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 
 use crate::catalog;
+use crate::diagnostics::Rule;
 use crate::markdown::{Resolution, Resolve};
 
 use super::urls;
@@ -160,10 +161,12 @@ impl<'a> DocResolver<'a> {
         }
     }
 
+    /// A link to the page at `url`, which shows a Markdown body.
     fn to(&self, url: &str, fragment: &str, title: Option<String>) -> Resolution {
         Resolution::Rewrite {
             href: format!("{}{url}{fragment}", self.root),
             title,
+            page: Some(url.to_owned()),
         }
     }
 
@@ -178,9 +181,10 @@ impl<'a> DocResolver<'a> {
                 };
                 match self.index.find(kind, id) {
                     Ok(t) => self.to(&t.url, fragment, Some(t.title.clone())),
-                    Err(Some(why)) => {
-                        Resolution::Broken(format!("broken link `{scheme}:{id}`: {why}"))
-                    }
+                    Err(Some(why)) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("broken link `{scheme}:{id}`: {why}"),
+                    ),
                     Err(None) => Resolution::Keep,
                 }
             }
@@ -198,10 +202,10 @@ impl<'a> DocResolver<'a> {
                         self.to(&urls::guidance(c.id), fragment, Some(title))
                     }
                 }
-                Err(e) => Resolution::Broken(format!(
-                    "broken link `{scheme}:{id}`: {}",
-                    catalog.explain(&e)
-                )),
+                Err(e) => Resolution::Broken(
+                    Rule::BrokenLink,
+                    format!("broken link `{scheme}:{id}`: {}", catalog.explain(&e)),
+                ),
             },
             _ => return None,
         };
@@ -210,23 +214,34 @@ impl<'a> DocResolver<'a> {
 
     fn relative(&self, path: &str, fragment: &str) -> Resolution {
         let Some(target) = join(self.dir, path) else {
-            return Resolution::Broken(format!("link `{path}` leads out of the content folder"));
+            return Resolution::Broken(
+                Rule::BrokenLink,
+                format!("link `{path}` leads out of the content folder"),
+            );
         };
         if target.ends_with(".md") {
             return match self.index.documents.get(&target) {
                 Some(t) => self.to(&t.url, fragment, Some(t.title.clone())),
                 None if self.index.unreadable_files.contains(&target) => Resolution::Keep,
-                None => Resolution::Broken(format!(
-                    "link to a missing document `{path}` (content/{target} does not exist)"
-                )),
+                None => Resolution::Broken(
+                    Rule::BrokenLink,
+                    format!(
+                        "link to a missing document `{path}` (content/{target} does not exist)"
+                    ),
+                ),
             };
         }
         if self.index.assets.contains(&target) {
-            return self.to(&target, fragment, None);
+            return Resolution::Rewrite {
+                href: format!("{}{target}{fragment}", self.root),
+                title: None,
+                page: None,
+            };
         }
-        Resolution::Broken(format!(
-            "link to a missing file `{path}` (content/{target} does not exist)"
-        ))
+        Resolution::Broken(
+            Rule::BrokenLink,
+            format!("link to a missing file `{path}` (content/{target} does not exist)"),
+        )
     }
 }
 
@@ -239,17 +254,9 @@ impl Resolve for DocResolver<'_> {
             Some(i) => dest.split_at(i),
             None => (dest, ""),
         };
-        if let Some((scheme, rest)) = path.split_once(':')
-            && !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        {
-            let lower = scheme.to_ascii_lowercase();
-            if ["javascript", "vbscript", "data"].contains(&lower.as_str()) {
-                return Resolution::Broken(format!(
-                    "`{lower}:` links can run code in the reader's browser and are not allowed"
-                ));
+        if let Some((scheme, rest)) = scheme_of(path) {
+            if let Some(why) = unsafe_scheme(path) {
+                return Resolution::Broken(Rule::UnsafeLink, why);
             }
             return self
                 .typed(scheme, rest, fragment)
@@ -259,8 +266,41 @@ impl Resolve for DocResolver<'_> {
     }
 }
 
+/// The URL scheme of `dest` and the rest, if it has one (`policy:x`, `https://…`).
+fn scheme_of(dest: &str) -> Option<(&str, &str)> {
+    dest.split_once(':').filter(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// Why `dest` must not be a link, if its scheme can run code in the
+/// reader's browser (`javascript:`, `vbscript:`, `data:`).
+pub fn unsafe_scheme(dest: &str) -> Option<String> {
+    // Browsers drop tabs and line breaks anywhere in a URL, and control
+    // characters and spaces around it, before they read the scheme.
+    let seen: String = dest
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = scheme_of(seen.trim_matches(|c: char| c <= ' '))?;
+    let lower = scheme.to_ascii_lowercase();
+    ["javascript", "vbscript", "data"]
+        .contains(&lower.as_str())
+        .then(|| {
+            format!("`{lower}:` links can run code in the reader's browser and are not allowed")
+        })
+}
+
+/// Whether `dest` is a relative path (no scheme, not from the root, not only a fragment).
+pub fn is_relative(dest: &str) -> bool {
+    !dest.is_empty() && !dest.starts_with(['#', '/', '?']) && scheme_of(dest).is_none()
+}
+
 /// `dir/path` with `.` and `..` folded; None when it climbs above the root.
-fn join(dir: &str, path: &str) -> Option<String> {
+pub fn join(dir: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in path.split('/') {
         match part {
@@ -341,22 +381,44 @@ mod tests {
     fn broken_links_say_why() {
         let ix = index();
         let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
-        let Resolution::Broken(m) = r.resolve("policy:acess-control") else {
+        let Resolution::Broken(_, m) = r.resolve("policy:acess-control") else {
             panic!()
         };
         assert!(m.contains("did you mean `access-control`"), "{m}");
-        let Resolution::Broken(m) = r.resolve("control:A.9.2.3") else {
+        let Resolution::Broken(_, m) = r.resolve("control:A.9.2.3") else {
             panic!()
         };
         assert!(m.contains("2013"), "{m}");
-        let Resolution::Broken(m) = r.resolve("../missing.md") else {
+        let Resolution::Broken(_, m) = r.resolve("../missing.md") else {
             panic!()
         };
         assert!(m.contains("missing document"), "{m}");
-        let Resolution::Broken(m) = r.resolve("../../etc/passwd") else {
+        let Resolution::Broken(_, m) = r.resolve("../../etc/passwd") else {
             panic!()
         };
         assert!(m.contains("out of the content folder"), "{m}");
+    }
+
+    #[test]
+    fn schemes_that_run_code_are_refused_however_written() {
+        for dest in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " \u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "vbscript:x",
+            "data:text/html,<script>alert(1)</script>",
+        ] {
+            assert!(unsafe_scheme(dest).is_some(), "{dest:?}");
+        }
+        for dest in [
+            "https://x.example",
+            "policy:a",
+            "evidence/a.pdf",
+            "mailto:a@b.c",
+        ] {
+            assert!(unsafe_scheme(dest).is_none(), "{dest:?}");
+        }
     }
 
     #[test]

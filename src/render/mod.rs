@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
 use crate::fs;
 use crate::handbook::{Handbook, urls};
 use crate::site::Output;
@@ -204,7 +204,7 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
         .filter_map(Result::err)
         .collect::<Vec<_>>();
     for e in copies {
-        diagnostics.error(&e.path, crate::diagnostics::Position::START, e.to_string());
+        diagnostics.error(Rule::Io, &e.path, Position::START, e.to_string());
     }
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -245,6 +245,7 @@ fn group_by_place(failures: Vec<(String, Diagnostic)>) -> Diagnostics {
             };
             Diagnostic {
                 severity: crate::diagnostics::Severity::Error,
+                rule: Rule::Template,
                 file,
                 line,
                 column,
@@ -356,8 +357,7 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &ctx)
             .map_err(|e| self.theme.diagnostic(&e))?;
-        out.write(path, html.as_bytes()).map_err(|e| {
-            Diagnostic::error(&e.path, crate::diagnostics::Position::START, e.to_string())
-        })
+        out.write(path, html.as_bytes())
+            .map_err(|e| Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string()))
     }
 }

@@ -604,7 +604,7 @@ pub fn status(h: &Handbook, refs: &Refs) -> Status {
             .collect(),
         overdue: with_review(|r| matches!(r, Review::Overdue(_))),
         due_soon: with_review(|r| matches!(r, Review::DueSoon(_))),
-        window_days: crate::handbook::REVIEW_WINDOW_DAYS,
+        window_days: h.config.check.review_warning_days,
     }
 }
 

@@ -29,7 +29,7 @@ use memory::{Memory, Snapshot};
 
 use crate::config::{Config, ConfigError};
 use crate::content::meta::Date;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::handbook::Handbook;
 use crate::pipeline::BuildError;
 use crate::search;
@@ -165,6 +165,7 @@ pub(crate) fn config_problems(e: ConfigError) -> Vec<Diagnostic> {
     match e {
         ConfigError::Invalid(d) => vec![d],
         other => vec![Diagnostic::error(
+            Rule::Config,
             &PathBuf::from(crate::config::FILE_NAME),
             crate::diagnostics::Position::START,
             other.to_string(),
@@ -177,6 +178,7 @@ pub(crate) fn build_problems(e: BuildError) -> Vec<Diagnostic> {
         BuildError::Problems(d) => d.into_sorted(),
         BuildError::Config(c) => config_problems(c),
         other => vec![Diagnostic::error(
+            Rule::Io,
             &PathBuf::from("(build)"),
             crate::diagnostics::Position::START,
             other.to_string(),
@@ -198,10 +200,13 @@ fn print_problems(errors: &[Diagnostic]) {
 /// Runs the server until the process is interrupted.
 pub fn run(options: Options) -> Result<(), ServeError> {
     let config = Config::load(&options.root)?;
+    // Watched by absolute path, so events name files the same way however
+    // the handbook folder was given.
+    let absolute = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
     let layout = Layout {
-        root: options.root.clone(),
-        src: config.src_dir(),
-        theme: theme::folder(&config),
+        root: absolute(options.root.clone()),
+        src: absolute(config.src_dir()),
+        theme: theme::folder(&config).map(absolute),
     };
     let address = format!("{}:{}", options.host, options.port);
     let server = listen(&options.host, options.port)

@@ -99,6 +99,9 @@ impl Builder {
             &mut diagnostics,
             &mut self.bodies,
         );
+        if let Some(h) = linked.as_ref().filter(|_| !diagnostics.has_errors()) {
+            diagnostics.extend(handbook::audit(h, &content));
+        }
         self.content = Some(content);
         let (Some(handbook), Some(theme)) = (linked, self.theme.as_ref()) else {
             return Err(diagnostics.into_sorted());
@@ -106,6 +109,7 @@ impl Builder {
         if diagnostics.has_errors() {
             return Err(diagnostics.into_sorted());
         }
+        let warnings = diagnostics.warning_count();
 
         // Pages: only the edited documents' own pages after a body edit.
         let only = refresh
@@ -134,10 +138,11 @@ impl Builder {
             }
         };
         eprintln!(
-            "Rebuilt {pages} page{} in {} ms{}",
+            "Rebuilt {pages} page{} in {} ms{}{}",
             if pages == 1 { "" } else { "s" },
             started.elapsed().as_millis(),
-            super::describe(changes)
+            super::describe(changes),
+            crate::diagnostics::report::warnings_note(warnings)
         );
         Ok(Rebuilt {
             files,
