@@ -227,7 +227,7 @@ impl Config {
 
     /// Parses the text of `book.toml`; `root` is the folder it belongs to.
     pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostic> {
-        let path = root.join(FILE_NAME);
+        let path = under(root, Path::new(FILE_NAME));
         let file: File = toml::from_str(text).map_err(|e| {
             let at = e
                 .span()
@@ -281,11 +281,16 @@ impl Config {
     /// `rel` in the handbook folder; without a leading `./` when that is
     /// the working directory, so messages show `content/…`.
     pub fn path(&self, rel: &Path) -> PathBuf {
-        if self.root == Path::new(".") {
-            rel.to_path_buf()
-        } else {
-            self.root.join(rel)
-        }
+        under(&self.root, rel)
+    }
+}
+
+/// `rel` in `root`, without a leading `./`.
+fn under(root: &Path, rel: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        rel.to_path_buf()
+    } else {
+        root.join(rel)
     }
 }
 

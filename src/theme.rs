@@ -78,8 +78,8 @@ impl std::fmt::Debug for Theme {
 /// The theme folder a handbook uses, if not the built-in theme alone.
 pub fn folder(config: &Config) -> Option<PathBuf> {
     match &config.html.theme {
-        Some(dir) => Some(config.root.join(dir)),
-        None => Some(config.root.join(DEFAULT_DIR)).filter(|d| d.is_dir()),
+        Some(dir) => Some(config.path(dir)),
+        None => Some(config.path(Path::new(DEFAULT_DIR))).filter(|d| d.is_dir()),
     }
 }
 

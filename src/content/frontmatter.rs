@@ -130,6 +130,15 @@ pub fn locate(split: &Split<'_>, key: &str, value: Option<&str>) -> Position {
     };
     let key_at = Position::new(split.yaml_line + start, 1);
     let Some(value) = value else {
+        // Point at the value written after `key:`, if any.
+        let line = lines[start];
+        let after = line.find(':').map_or(line.len(), |c| c + 1);
+        let rest = &line[after..];
+        let value_at = after + (rest.len() - rest.trim_start().len());
+        if value_at < line.trim_end().len() {
+            let column = line[..value_at].chars().count() + 1;
+            return Position::new(split.yaml_line + start, column);
+        }
         return key_at;
     };
     for (i, line) in lines.iter().enumerate().skip(start) {

@@ -10,7 +10,7 @@ use super::{Diagnostic, Severity};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// `path:line:col: error[rule]: message`, the source line and a caret,
-    /// grouped by file, then a summary.
+    /// sorted by file and line, then a summary.
     #[default]
     Human,
     /// One JSON array of `{severity, rule, file, line, column, message}`.
@@ -57,12 +57,10 @@ fn count(n: usize, noun: &str) -> String {
 
 fn human(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     let mut source = Source::default();
-    let mut previous: Option<&Path> = None;
-    for d in diagnostics {
-        if previous.is_some_and(|p| p != d.file) {
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
             writeln!(out)?;
         }
-        previous = Some(&d.file);
         writeln!(out, "{d}")?;
         if let Some(line) = source.line(&d.file, d.line) {
             let number = d.line.to_string();

@@ -187,9 +187,11 @@ pub(crate) fn build_problems(e: BuildError) -> Vec<Diagnostic> {
 }
 
 fn print_problems(errors: &[Diagnostic]) {
-    for e in errors {
-        eprintln!("{e}");
-    }
+    let _ = crate::diagnostics::report::write(
+        &mut std::io::stderr().lock(),
+        errors,
+        crate::diagnostics::report::Format::Human,
+    );
     eprintln!(
         "error: {} problem{} found; still serving the last good build",
         errors.len(),

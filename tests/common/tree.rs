@@ -16,3 +16,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every path under `root`, relative to it, sorted.
+pub fn list(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    out.sort();
+    out
+}
