@@ -616,7 +616,7 @@ fn link_statement(
     let owner = m.owner.as_ref().map(|o| c.id(IdKind::Role, "owner", o));
     for link in m.evidence.iter().filter_map(|e| e.link.as_ref()) {
         if let Some(why) = super::resolve::unsafe_scheme(link) {
-            let at = c.doc.locate("link", Some(link));
+            let at = c.doc.locate("evidence", Some(link));
             c.error(Rule::UnsafeLink, at, format!("evidence link: {why}"));
         }
     }

@@ -247,6 +247,9 @@ impl<'a> DocResolver<'a> {
 
 impl Resolve for DocResolver<'_> {
     fn resolve(&self, dest: &str) -> Resolution {
+        if let Some(why) = unsafe_scheme(dest) {
+            return Resolution::Broken(Rule::UnsafeLink, why);
+        }
         if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') {
             return Resolution::Keep;
         }
@@ -255,9 +258,6 @@ impl Resolve for DocResolver<'_> {
             None => (dest, ""),
         };
         if let Some((scheme, rest)) = scheme_of(path) {
-            if let Some(why) = unsafe_scheme(path) {
-                return Resolution::Broken(Rule::UnsafeLink, why);
-            }
             return self
                 .typed(scheme, rest, fragment)
                 .unwrap_or(Resolution::Keep);

@@ -140,7 +140,10 @@ fn split_shard<'a>(
     depth: usize,
 ) -> Vec<(String, String)> {
     let whole = script("t", &k, &shard(index, &words));
-    if whole.len() <= SPLIT_BYTES || words.iter().all(|w| w.chars().count() <= depth) {
+    if whole.len() <= SPLIT_BYTES
+        || words.len() == 1
+        || words.iter().all(|w| w.chars().count() <= depth)
+    {
         return vec![(k, whole)];
     }
     let mut deeper: BTreeMap<String, Vec<&str>> = BTreeMap::new();

@@ -158,11 +158,15 @@ fn owned_term(word: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(normalized))
 }
 
+/// Longer words are not indexed: nobody types them, and one can be as long
+/// as a file.
+pub const MAX_TERM_BYTES: usize = 64;
+
 fn keep(word: &str) -> bool {
     let mut chars = word.chars();
     let single_letter =
         matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii_digit());
-    !word.is_empty() && !single_letter && !is_stop_word(word)
+    !word.is_empty() && word.len() <= MAX_TERM_BYTES && !single_letter && !is_stop_word(word)
 }
 
 /// Whether `word` is one of [`STOP_WORDS`] (a `match`: one length test, one comparison).
