@@ -10,7 +10,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::chrome::{eval, wait_for};
+use common::chrome::{eval, open, wait_for};
 use common::*;
 use headless_chrome::{Browser, Tab};
 use serde_json::Value;
@@ -65,7 +65,7 @@ fn search_as(tab: &Tab, query: &str, key_by_key: bool) -> Vec<Hit> {
     );
     let json = eval(
         tab,
-        "JSON.stringify(Array.from(document.querySelectorAll('#search-results [role=option]')).map(li => ({kind: li.querySelector('.sr-kind').textContent, title: li.querySelector('.sr-title').textContent, href: li.querySelector('a').getAttribute('href'), snippet: li.querySelector('.sr-snippet').innerHTML})))",
+        "JSON.stringify(Array.from(document.querySelectorAll('#search-results [role=option]')).map(li => ({kind: li.querySelector('.sr-kind').textContent, title: li.querySelector('.sr-title').textContent, href: li.getAttribute('href'), snippet: li.querySelector('.sr-snippet').innerHTML})))",
     );
     let list: Vec<Value> = serde_json::from_str(json.as_str().unwrap()).unwrap();
     list.into_iter()
@@ -84,17 +84,6 @@ fn set_filter(tab: &Tab, name: &str, value: &str) {
         tab,
         &format!(
             "(() => {{ const s = document.querySelector('select[data-filter={name}]'); s.value = '{value}'; s.dispatchEvent(new Event('change')); return true; }})()"
-        ),
-    );
-}
-
-fn open(tab: &Tab, url: &str) {
-    tab.navigate_to(url).unwrap();
-    let url = serde_json::to_string(url).unwrap();
-    wait_for(
-        tab,
-        &format!(
-            "location.href === {url} && document.readyState === 'complete' && !document.querySelector('[data-search]').hidden"
         ),
     );
 }
@@ -177,6 +166,13 @@ fn search_filters_keyboard_and_following_a_result() {
     // Filter by kind: only roles.
     let all = search(&tab, "security");
     assert!(all.iter().any(|h| h.kind != "Role"));
+    // Ten results at first; the button below the list shows ten more.
+    assert_eq!(all.len(), 10);
+    eval(&tab, "document.querySelector('.search-more').click(); true");
+    wait_for(
+        &tab,
+        "document.querySelectorAll('#search-results [role=option]').length === 20 && document.activeElement.id === 'search-input'",
+    );
     set_filter(&tab, "kind", "3");
     wait_for(
         &tab,

@@ -52,3 +52,15 @@ pub fn wait_for(tab: &Tab, js: &str) {
     }
     panic!("timed out waiting for `{js}` on {}", tab.get_url());
 }
+
+/// Opens `url` and waits until it has loaded and its search box is shown.
+pub fn open(tab: &Tab, url: &str) {
+    tab.navigate_to(url).unwrap();
+    let url = serde_json::to_string(url).unwrap();
+    wait_for(
+        tab,
+        &format!(
+            "location.href === {url} && document.readyState === 'complete' && !document.querySelector('[data-search]').hidden"
+        ),
+    );
+}

@@ -121,19 +121,31 @@ pub fn unescape(value: &str) -> String {
 pub fn chromium() -> Option<PathBuf> {
     let found = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
-        .find_map(|name| {
-            std::env::split_paths(&std::env::var_os("PATH")?)
-                .map(|d| d.join(name))
-                .find(|p| p.is_file())
-        });
+        .find_map(|name| on_path(name));
+    required(
+        found,
+        "Chromium is not installed: browser tests cannot run",
+        "install it (apt-get install chromium) to run browser tests",
+    )
+}
+
+/// `name` as found on `PATH`.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// What a test needs, or None (the caller returns) when it is missing
+/// outside CI, after saying so on stderr. Under `CI=true` a missing tool
+/// fails the test: CI installs everything (`.ci/run`).
+pub fn required<T>(found: Option<T>, missing: &str, install: &str) -> Option<T> {
     if found.is_none() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but Chromium is not installed: browser tests cannot run"
+            "CI=true but {missing}; {install}"
         );
-        eprintln!(
-            "SKIPPED: Chromium not found; install it (apt-get install chromium) to run browser tests"
-        );
+        eprintln!("SKIPPED: {missing}; {install}");
     }
     found
 }

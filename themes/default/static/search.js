@@ -293,6 +293,19 @@
     var serial = 0;
     var shown = RESULTS;
     var filled = false;
+    var current = null;
+    // Outside the listbox, which holds only options.
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "search-more";
+    more.textContent = "Show more results";
+    more.hidden = true;
+    list.parentNode.insertBefore(more, list.nextSibling);
+    more.addEventListener("click", function () {
+      shown += RESULTS;
+      render(current, performance.now(), serial);
+      input.focus();
+    });
 
     function fillFilters() {
       if (filled || !manifest) return;
@@ -336,6 +349,7 @@
     }
 
     function render(found, started, mine) {
+      current = found;
       var hits = found.hits;
       var top = hits.slice(0, shown);
       var chunks = {};
@@ -350,13 +364,12 @@
           var section = h[2];
           var anchor = section > 0 ? meta[4][section - 1] : "";
           var heading = section > 0 ? meta[5][section - 1] : "";
+          // The link is the option, so that no control is nested in another.
           var li = document.createElement("li");
-          li.setAttribute("role", "option");
-          li.id = "search-result-" + i;
-          li.setAttribute("aria-selected", "false");
-          li.setAttribute("data-doc", String(h[0]));
+          li.setAttribute("role", "none");
           li.innerHTML =
-            '<a tabindex="-1" href="' + escapeHtml(root + meta[0] + (anchor ? "#" + anchor : "")) + '">' +
+            '<a role="option" id="search-result-' + i + '" aria-selected="false" data-doc="' + h[0] +
+            '" tabindex="-1" href="' + escapeHtml(root + meta[0] + (anchor ? "#" + anchor : "")) + '">' +
             '<span class="sr-kind">' + escapeHtml(manifest.kinds[meta[2]]) + "</span> " +
             '<span class="sr-title">' + snippetless(meta[1], isMatch) + "</span>" +
             (heading ? '<span class="sr-where"> › ' + escapeHtml(heading) + "</span>" : "") +
@@ -365,18 +378,7 @@
           li.addEventListener("mousedown", function (e) { e.preventDefault(); });
           list.appendChild(li);
         });
-        var more = hits.length > top.length;
-        if (more) {
-          var li = document.createElement("li");
-          li.className = "sr-more";
-          li.innerHTML = '<button type="button">Show more results</button>';
-          li.querySelector("button").addEventListener("click", function () {
-            shown += RESULTS;
-            render(found, performance.now(), serial);
-            input.focus();
-          });
-          list.appendChild(li);
-        }
+        more.hidden = hits.length <= top.length;
         status.textContent = hits.length
           ? hits.length + (hits.length === 1 ? " result" : " results")
           : "No results for “" + input.value.trim() + "”";
@@ -413,6 +415,7 @@
       if (!query.trim()) {
         list.innerHTML = "";
         status.textContent = "";
+        more.hidden = true;
         active = -1;
         return;
       }
@@ -434,7 +437,7 @@
       else if (e.key === "Enter") {
         var opts = options();
         var target = opts[active >= 0 ? active : 0];
-        if (target) { e.preventDefault(); window.location.href = target.querySelector("a").href; }
+        if (target) { e.preventDefault(); window.location.href = target.href; }
       } else if (e.key === "Escape") {
         if (!panel.hidden) { e.preventDefault(); open(false); } else { input.value = ""; run(); input.blur(); }
       }
