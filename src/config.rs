@@ -143,6 +143,10 @@ pub struct Html {
     /// (default false: scripts, event handlers and iframes are removed).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// Stylesheets, relative to `book.toml`, linked after the theme's own
+    /// on every page: small changes without copying the theme.
+    #[serde(default)]
+    pub additional_css: Vec<PathBuf>,
 }
 
 fn yes() -> bool {
@@ -200,6 +204,7 @@ fn default_html() -> Html {
         site_url: None,
         search: true,
         allow_raw_html: false,
+        additional_css: Vec::new(),
     }
 }
 

@@ -62,6 +62,8 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files, by path.
     pub statics: Vec<StaticFile>,
+    /// Site paths of the `additional-css` stylesheets, linked after the theme's.
+    pub additional_css: Vec<String>,
     /// Template name → the path to show in errors.
     paths: BTreeMap<String, PathBuf>,
 }
@@ -105,6 +107,7 @@ impl Theme {
         if let Some(dir) = &folder {
             collect_folder(dir, &mut sources, &mut statics, diagnostics);
         }
+        let additional_css = additional_css(config, &mut statics, diagnostics);
         let paths: BTreeMap<String, PathBuf> = sources
             .iter()
             .map(|(name, (_, path))| (name.clone(), path.clone()))
@@ -138,6 +141,7 @@ impl Theme {
                 .into_iter()
                 .map(|(rel, origin)| StaticFile { rel, origin })
                 .collect(),
+            additional_css,
             paths,
         })
     }
@@ -311,6 +315,46 @@ fn reports_in(text: &str) -> Vec<(String, usize, usize, String)> {
     }
     found
 }
+
+/// Adds the `additional-css` files to the static files, under `extra/`;
+/// returns their site paths.
+fn additional_css(
+    config: &Config,
+    statics: &mut BTreeMap<String, Origin>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
+    let mut urls = Vec::new();
+    for written in &config.html.additional_css {
+        let path = config.path(written);
+        let shown = written.to_string_lossy();
+        let problem = match path.file_name().map(|n| n.to_string_lossy()) {
+            _ if !path.is_file() => {
+                Some(format!("additional-css: {} does not exist", path.display()))
+            }
+            None => Some(format!("additional-css: `{shown}` names no file")),
+            Some(name) => {
+                let rel = format!("{EXTRA_DIR}/{name}");
+                if statics.contains_key(&rel) {
+                    Some(format!(
+                        "additional-css: two files are called `{name}`; rename one"
+                    ))
+                } else {
+                    urls.push(format!("static/{rel}"));
+                    statics.insert(rel, Origin::Disk(path.clone()));
+                    None
+                }
+            }
+        };
+        if let Some(message) = problem {
+            let at = locate_in_config(config, &shown);
+            diagnostics.error(Rule::Config, &config.file(), at, message);
+        }
+    }
+    urls
+}
+
+/// The folder of `static/` that holds the `additional-css` files.
+const EXTRA_DIR: &str = "extra";
 
 fn locate_in_config(config: &Config, needle: &str) -> Position {
     fs::read(&config.file())

@@ -242,11 +242,12 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
     );
     assert_ne!(bg.as_str(), Some("rgba(0, 0, 0, 0)"));
 
-    // On a 375 px wide screen nothing scrolls sideways.
+    // On a 360 px wide screen nothing scrolls sideways: wide tables scroll
+    // inside their own box.
     tab.set_bounds(headless_chrome::types::Bounds::Normal {
         left: None,
         top: None,
-        width: Some(375.0),
+        width: Some(360.0),
         height: Some(800.0),
     })
     .unwrap();
@@ -267,6 +268,38 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
             "{page} scrolls sideways by {overflow}"
         );
     }
+}
+
+#[test]
+fn the_dark_mode_toggle_follows_the_system_and_remembers_the_choice() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    let background = "getComputedStyle(document.body).backgroundColor";
+    let page = |rel: &str| format!("file://{}", site().join(rel).display());
+    open(&tab, &page("index.html"));
+    eval(&tab, "localStorage.clear(); true");
+    open(&tab, &page("index.html"));
+    // Headless Chromium reports a light system preference.
+    assert_eq!(eval(&tab, background), "rgb(255, 255, 255)");
+    let toggle = "document.querySelector('[data-theme-toggle]')";
+    assert_eq!(eval(&tab, &format!("{toggle}.hidden")), false);
+    assert_eq!(
+        eval(&tab, &format!("{toggle}.getAttribute('aria-pressed')")),
+        "false"
+    );
+    eval(&tab, &format!("{toggle}.click(); true"));
+    assert_eq!(eval(&tab, background), "rgb(18, 22, 28)");
+    assert_eq!(
+        eval(&tab, &format!("{toggle}.getAttribute('aria-pressed')")),
+        "true"
+    );
+    // Another page opens dark, before any script of its own runs.
+    open(&tab, &page("policies/access-control.html"));
+    assert_eq!(eval(&tab, background), "rgb(18, 22, 28)");
+    eval(&tab, &format!("{toggle}.click(); true"));
+    assert_eq!(eval(&tab, background), "rgb(255, 255, 255)");
+    eval(&tab, "localStorage.clear(); true");
 }
 
 #[test]

@@ -164,6 +164,73 @@ fn a_partial_theme_falls_back_to_the_built_in_templates() {
 }
 
 #[test]
+fn a_partial_theme_with_its_own_stylesheet_keeps_the_built_in_rest() {
+    // A theme folder with only static/style.css: every template comes from
+    // the built-in theme, the stylesheet from the folder.
+    let (_book, site) = built(|r| {
+        std::fs::write(
+            r.join("book.toml"),
+            "[book]\ntitle = \"T\"\norganization = \"O\"\n[output.html]\ntheme = \"brand\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("brand/static")).unwrap();
+        std::fs::write(
+            r.join("brand/static/style.css"),
+            "body { color: rebeccapurple }",
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        read(&site, "static/style.css"),
+        "body { color: rebeccapurple }"
+    );
+    assert!(site.join("static/search.js").is_file());
+    assert!(read(&site, "index.html").contains("static/style.css"));
+}
+
+#[test]
+fn additional_css_is_copied_and_linked_after_the_theme() {
+    let (_book, site) = built(|r| {
+        let toml = std::fs::read_to_string(r.join("book.toml")).unwrap();
+        std::fs::write(
+            r.join("book.toml"),
+            format!("{toml}\n[output.html]\nadditional-css = [\"brand/colours.css\"]\n"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("brand")).unwrap();
+        std::fs::write(r.join("brand/colours.css"), ":root { --accent: #7a1f5c; }").unwrap();
+    });
+    assert_eq!(
+        read(&site, "static/extra/colours.css"),
+        ":root { --accent: #7a1f5c; }"
+    );
+    let page = read(&site, "policies/access-control.html");
+    let theme = page.find("../static/style.css").unwrap();
+    let extra = page.find("../static/extra/colours.css").unwrap();
+    assert!(theme < extra, "linked after the theme's stylesheet");
+}
+
+#[test]
+fn a_missing_additional_css_file_is_an_error_in_book_toml() {
+    let book = fixture("minimal");
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
+    std::fs::write(
+        book.path().join("book.toml"),
+        format!("{toml}\n[output.html]\nadditional-css = [\"nope.css\"]\n"),
+    )
+    .unwrap();
+    let run = build(book.path(), &book.path().join("out"));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("book.toml:6:20: error[config]: additional-css:")
+            && run.stderr.contains("nope.css does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn raw_html_in_bodies_is_sanitised_unless_allowed() {
     let hostile = "\n<script>alert('x')</script>\n\n<p onmouseover=\"steal()\">Hover</p>\n\n<iframe src=\"https://evil.example/\"></iframe>\n";
     let add = |r: &Path| {

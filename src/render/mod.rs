@@ -104,6 +104,7 @@ struct SiteView<'a> {
     built: String,
     generator: &'static str,
     search: bool,
+    additional_css: &'a [String],
 }
 
 /// Every page of the handbook, in a stable order.
@@ -274,6 +275,7 @@ impl<'a> Renderer<'a> {
                 built: h.today.to_string(),
                 generator: concat!("ismsbook ", env!("CARGO_PKG_VERSION")),
                 search: h.config.html.search,
+                additional_css: &theme.additional_css,
             },
         );
         base.insert("nav", &NAV);
