@@ -334,14 +334,15 @@ fn additional_css(
             None => Some(format!("additional-css: `{shown}` names no file")),
             Some(name) => {
                 let rel = format!("{EXTRA_DIR}/{name}");
-                if statics.contains_key(&rel) {
-                    Some(format!(
+                match statics.entry(rel) {
+                    std::collections::btree_map::Entry::Occupied(_) => Some(format!(
                         "additional-css: two files are called `{name}`; rename one"
-                    ))
-                } else {
-                    urls.push(format!("static/{rel}"));
-                    statics.insert(rel, Origin::Disk(path.clone()));
-                    None
+                    )),
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        urls.push(format!("static/{}", slot.key()));
+                        slot.insert(Origin::Disk(path.clone()));
+                        None
+                    }
                 }
             }
         };
