@@ -392,3 +392,58 @@ fn pages_do_not_grow_with_the_number_of_documents() {
     assert_eq!(nav(&a), nav(&b));
     assert_eq!(nav(&a).matches("<li>").count(), 7);
 }
+
+#[test]
+fn print_html_holds_every_document_once_with_in_page_links() {
+    let site = example_site();
+    let print = read(site, "print.html");
+    let anchors = |prefix: &str| -> Vec<String> {
+        print
+            .match_indices(&format!("id=\"{prefix}"))
+            .map(|(i, _)| {
+                let rest = &print[i + 4..];
+                rest[..rest.find('"').unwrap()].to_owned()
+            })
+            .filter(|id| !id.contains("--"))
+            .collect()
+    };
+    let once = |what: &str, ids: Vec<String>, expected: usize| {
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{what}: an anchor twice");
+        assert_eq!(ids.len(), expected, "{what}: {ids:?}");
+    };
+    let files = |dir: &str| {
+        std::fs::read_dir(repo().join("content").join(dir))
+            .unwrap()
+            .count()
+    };
+    once("policies", anchors("policies/"), files("policies"));
+    once("controls", anchors("controls/"), 93);
+    once("guidance", anchors("guidance/"), 93);
+    once("roles", anchors("roles/"), files("roles"));
+    once("procedures", anchors("procedures/"), files("procedures"));
+    for page in [
+        "index.html",
+        "scope.html",
+        "risk-methodology.html",
+        "soa.html",
+    ] {
+        once(page, anchors(page), 1);
+    }
+    // The parts come in reading order.
+    let at = |id: &str| print.find(&format!("id=\"{id}\"")).unwrap();
+    assert!(at("index.html") < at("part-policies"));
+    assert!(at("part-policies") < at("soa.html"));
+    assert!(at("soa.html") < at("part-controls"));
+    assert!(at("part-controls") < at("part-guidance"));
+    assert!(at("part-guidance") < at("part-roles"));
+    // Bodies link into the page, and their heading ids are unique to it.
+    assert!(print.contains("href=\"#roles/ciso.html\""));
+    assert!(print.contains("id=\"policies/access-control.html--purpose\""));
+    assert!(
+        !print.contains("href=\"../"),
+        "no link relative to another page"
+    );
+}

@@ -88,6 +88,18 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // So does print.html, which holds every body.
+    let started = Instant::now();
+    while !get(&format!("{}print.html", server.url))
+        .1
+        .contains("zebra-crossing-42")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "print.html rebuilt"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! once per template location, however many pages hit them.
 
 mod csv;
+pub mod print;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -48,6 +49,8 @@ pub enum Job {
     Contents,
     /// `404.html`
     NotFound,
+    /// `print.html`: the whole handbook on one page.
+    Print,
 }
 
 /// Navigation sections, for marking the current one.
@@ -118,6 +121,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::Roles,
         Job::Contents,
         Job::NotFound,
+        Job::Print,
     ];
     jobs.extend((0..h.policies.len()).map(Job::Policy));
     jobs.extend((0..h.controls.len()).map(Job::Control));
@@ -149,6 +153,7 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Page(i) => h.pages[i].url.clone(),
         Job::Contents => urls::CONTENTS.to_owned(),
         Job::NotFound => urls::NOT_FOUND.to_owned(),
+        Job::Print => urls::PRINT.to_owned(),
     }
 }
 
@@ -352,6 +357,12 @@ impl<'a> Renderer<'a> {
                 ("contents.html", "pages")
             }
             Job::NotFound => ("404.html", ""),
+            Job::Print => {
+                ctx.insert("print", &print::view(h, refs));
+                ctx.insert("root", "");
+                ctx.insert("anchors", "#");
+                ("print.html", "")
+            }
         };
         ctx.insert("section", section);
         let html = self

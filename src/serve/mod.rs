@@ -108,14 +108,17 @@ impl Shared {
         generation
     }
 
-    /// Adds a search index to the site, unless a newer build was published meanwhile.
-    fn add_search(&self, generation: u64, index: memory::Files) {
+    /// Adds what was built after the pages (search index, `print.html`) to
+    /// the site, unless a newer build was published meanwhile.
+    fn add_later(&self, generation: u64, later: memory::Files, new_index: bool) {
         if let Ok(mut site) = self.site.write()
             && self.generation.load(std::sync::atomic::Ordering::SeqCst) == generation
         {
             let mut files = (*site.files).clone();
-            files.retain(|path, _| !path.starts_with("search/"));
-            files.extend(index);
+            if new_index {
+                files.retain(|path, _| !path.starts_with("search/"));
+            }
+            files.extend(later);
             site.files = Arc::new(files);
         }
     }
@@ -235,8 +238,15 @@ pub fn run(options: Options) -> Result<(), ServeError> {
         match builder.rebuild(changes, &previous) {
             Ok(done) => {
                 let generation = shared.publish(Some(done.files), Vec::new());
-                if done.handbook.config.html.search {
-                    let _ = indexer.send((generation, done.handbook));
+                let later = Later {
+                    generation,
+                    search: done.handbook.config.html.search,
+                    print: done.print_stale,
+                    handbook: done.handbook,
+                    theme: done.theme,
+                };
+                if later.search || later.print {
+                    let _ = indexer.send(later);
                 }
             }
             Err(errors) => {
@@ -318,25 +328,55 @@ pub fn run(options: Options) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// A thread that builds the search index of each published handbook,
-/// skipping to the newest when builds come faster than it indexes.
-fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, Arc<Handbook>)> {
-    let (tx, rx) = mpsc::channel::<(u64, Arc<Handbook>)>();
+/// What is built after a published site: its search index, and
+/// `print.html` when a body-only rebuild left it out.
+struct Later {
+    generation: u64,
+    search: bool,
+    print: bool,
+    handbook: Arc<Handbook>,
+    theme: Arc<theme::Theme>,
+}
+
+/// A thread that builds the search index (and `print.html`, when stale) of
+/// each published handbook, skipping to the newest when builds come faster
+/// than it works.
+fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
+    let (tx, rx) = mpsc::channel::<Later>();
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
             // Let open pages reload first: indexing a large handbook would
             // take the CPU they need.
             std::thread::sleep(Duration::from_millis(200));
             while let Ok(newer) = rx.try_recv() {
-                job = newer;
+                // A skipped body-only edit still leaves print.html to redo.
+                let print = job.print || newer.print;
+                job = Later { print, ..newer };
             }
-            let (generation, handbook) = job;
             let started = Instant::now();
             let out = Memory::default();
-            if search::write(&search::build(&handbook), &out).is_ok() {
-                shared.add_search(generation, out.into_files());
+            let (index, print) = rayon::join(
+                || job.search && search::write(&search::build(&job.handbook), &out).is_ok(),
+                || {
+                    job.print
+                        && crate::render::render_pages(
+                            &job.handbook,
+                            &job.theme,
+                            &out,
+                            &[crate::render::Job::Print],
+                        )
+                        .is_ok()
+                },
+            );
+            if index || print {
+                shared.add_later(job.generation, out.into_files(), index);
                 eprintln!(
-                    "Search index updated in {} ms",
+                    "{} updated in {} ms",
+                    match (index, print) {
+                        (true, true) => "Search index and print.html",
+                        (true, false) => "Search index",
+                        _ => "print.html",
+                    },
                     started.elapsed().as_millis()
                 );
             }

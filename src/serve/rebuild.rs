@@ -8,7 +8,8 @@
 //! | front matter, new, deleted or renamed files, assets | re-read those files, relink, re-render all pages |
 //!
 //! The search index is rebuilt after the pages, on its own thread, so a
-//! reload never waits for it (see `mod.rs`).
+//! reload never waits for it (see `mod.rs`); so is `print.html` after a
+//! body-only edit, since it holds every body.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,7 +28,7 @@ use crate::theme::Theme;
 pub struct Builder {
     options: Options,
     config: Config,
-    theme: Option<Theme>,
+    theme: Option<Arc<Theme>>,
     content: Option<Content>,
     bodies: BodyCache,
 }
@@ -38,6 +39,10 @@ pub struct Rebuilt {
     pub files: Files,
     /// The handbook they were built from, for the search index.
     pub handbook: Arc<Handbook>,
+    /// The theme they were rendered with.
+    pub theme: Arc<Theme>,
+    /// Whether `print.html` was left as it was and still needs rendering.
+    pub print_stale: bool,
 }
 
 impl Builder {
@@ -70,7 +75,7 @@ impl Builder {
         }
         let mut diagnostics = Diagnostics::new();
         if self.theme.is_none() {
-            self.theme = Theme::load(&self.config, &mut diagnostics);
+            self.theme = Theme::load(&self.config, &mut diagnostics).map(Arc::new);
         }
 
         // Content: re-read only the changed files when possible.
@@ -103,7 +108,7 @@ impl Builder {
             diagnostics.extend(handbook::audit(h, &content));
         }
         self.content = Some(content);
-        let (Some(handbook), Some(theme)) = (linked, self.theme.as_ref()) else {
+        let (Some(handbook), Some(theme)) = (linked, self.theme.clone()) else {
             return Err(diagnostics.into_sorted());
         };
         if diagnostics.has_errors() {
@@ -116,16 +121,17 @@ impl Builder {
             .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
             .filter(|_| !changes.contains(&Change::Theme))
             .map(|r| pages_of(&handbook, &r.bodies));
+        let print_stale = only.is_some();
         let (files, pages) = match only {
             Some(jobs) => {
                 let out = Memory::from(previous.clone());
-                render::render_pages(&handbook, theme, &out, &jobs)
+                render::render_pages(&handbook, &theme, &out, &jobs)
                     .map_err(|d| build_problems(BuildError::Problems(d)))?;
                 (out.into_files(), jobs.len())
             }
             None => {
                 let out = Memory::default();
-                let count = render::render(&handbook, theme, &out)
+                let count = render::render(&handbook, &theme, &out)
                     .map_err(|d| build_problems(BuildError::Problems(d)))?;
                 // Keep the previous search index until the new one is ready.
                 let mut files = out.into_files();
@@ -147,6 +153,8 @@ impl Builder {
         Ok(Rebuilt {
             files,
             handbook: Arc::new(handbook),
+            theme,
+            print_stale,
         })
     }
 }
