@@ -275,3 +275,58 @@ fn javascript_links_in_markdown_are_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn pages_show_when_their_source_last_changed_from_front_matter_or_git() {
+    let book = fixture("minimal");
+    let r = book.path();
+    let git = |args: &[&str], date: &str| {
+        let ok = std::process::Command::new("git")
+            .current_dir(r)
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    // Outside git: no date unless the front matter gives one.
+    let out = r.join("out");
+    assert_eq!(build(r, &out).code, 0);
+    assert!(!read(&out, "policies/access-control.html").contains("last changed"));
+
+    git(&["init", "-q"], "2026-01-01T00:00:00Z");
+    git(&["add", "."], "2026-01-01T00:00:00Z");
+    git(&["commit", "-q", "-m", "first"], "2026-03-04T10:00:00Z");
+    let p = r.join("content/roles/ciso.md");
+    std::fs::write(&p, std::fs::read_to_string(&p).unwrap() + "\nMore.\n").unwrap();
+    git(&["commit", "-q", "-am", "second"], "2026-09-30T10:00:00Z");
+    let p = r.join("content/procedures/backup.md");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replacen("weight: 1", "weight: 1\nupdated: 2026-10-15", 1),
+    )
+    .unwrap();
+
+    assert_eq!(build(r, &out).code, 0);
+    let changed = |page: &str| {
+        let html = read(&out, page);
+        let at = html.find("last changed <time datetime=\"").map(|i| i + 29);
+        at.map(|i| html[i..i + 10].to_owned())
+    };
+    assert_eq!(
+        changed("policies/access-control.html").as_deref(),
+        Some("2026-03-04")
+    );
+    assert_eq!(changed("roles/ciso.html").as_deref(), Some("2026-09-30"));
+    assert_eq!(changed("controls/5.15.html").as_deref(), Some("2026-03-04"));
+    // The front matter wins over git.
+    assert_eq!(
+        changed("procedures/backup.html").as_deref(),
+        Some("2026-10-15")
+    );
+}

@@ -287,6 +287,9 @@ pub struct PolicyMeta {
     /// Revision history.
     #[serde(default)]
     pub history: Vec<Revision>,
+    /// When the document last changed, if git should not be asked.
+    #[serde(default)]
+    pub updated: Option<Date>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: Extra,
@@ -314,6 +317,9 @@ pub struct ControlMeta {
     /// Evidence that it operates.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// When the document last changed, if git should not be asked.
+    #[serde(default)]
+    pub updated: Option<Date>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: Extra,
@@ -338,6 +344,9 @@ pub struct RoleMeta {
     /// The role it reports to.
     #[serde(default)]
     pub reports_to: Option<Text>,
+    /// When the document last changed, if git should not be asked.
+    #[serde(default)]
+    pub updated: Option<Date>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: Extra,
@@ -350,6 +359,9 @@ pub struct GuidanceMeta {
     /// Title; defaults to the control's title.
     #[serde(default)]
     pub title: Option<Text>,
+    /// When the document last changed, if git should not be asked.
+    #[serde(default)]
+    pub updated: Option<Date>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: Extra,
@@ -364,6 +376,9 @@ pub struct PageMeta {
     /// Orders siblings: lower first, then by title.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// When the document last changed, if git should not be asked.
+    #[serde(default)]
+    pub updated: Option<Date>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: Extra,

@@ -7,6 +7,7 @@
 //! copied to the site as they are. Problems are collected, not fatal.
 
 pub mod frontmatter;
+pub mod history;
 pub mod meta;
 
 use std::collections::BTreeMap;
@@ -142,6 +143,8 @@ pub struct Content {
     /// Markdown files that could not be read or parsed, with the problem:
     /// reported once, and references to them are not reported again.
     pub unreadable: BTreeMap<String, Diagnostic>,
+    /// When each file was last committed, if the folder is in git.
+    pub committed: history::Committed,
 }
 
 /// What [`Content::refresh`] found.
@@ -224,7 +227,19 @@ impl Content {
 }
 
 /// Loads the content folder `src`, collecting every problem in `diagnostics`.
+/// Asks git when each file last changed at the same time.
 pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
+    let (committed, content) = rayon::join(
+        || history::last_commits(src),
+        || load_files(src, diagnostics),
+    );
+    Content {
+        committed,
+        ..content
+    }
+}
+
+fn load_files(src: &Path, diagnostics: &mut Diagnostics) -> Content {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let real_src = std::fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
@@ -306,6 +321,7 @@ pub fn load(src: &Path, diagnostics: &mut Diagnostics) -> Content {
         documents,
         assets,
         unreadable,
+        committed: history::Committed::default(),
     }
 }
 

@@ -108,6 +108,7 @@ pub fn link_with(
         documents,
         assets,
         unreadable,
+        committed,
     } = content;
     let sorted = Sorted::new(documents, catalog, diagnostics);
     let mut index = sorted.index(assets, catalog, diagnostics);
@@ -122,6 +123,7 @@ pub fn link_with(
             .unreadable
             .insert((kind, content::stem(rel).to_owned()));
     }
+    index.committed = committed.clone();
     index.raw_html = match config.html.allow_raw_html {
         true => markdown::RawHtml::Allow,
         false => markdown::RawHtml::Sanitize,
@@ -514,11 +516,13 @@ impl<'a> Check<'a> {
         })
     }
 
-    fn source(&self) -> Source {
+    /// Where the document came from; `updated` is its front-matter date.
+    fn source(&self, updated: Option<Date>) -> Source {
         Source {
             path: self.doc.path.clone(),
             rel: self.doc.rel.clone(),
             hash: self.doc.hash,
+            changed: updated.or_else(|| self.index.committed.get(&self.doc.rel).copied()),
         }
     }
 
@@ -555,7 +559,7 @@ fn link_policy(
         Some(Policy {
             id: id.to_owned(),
             title: m.title.0.clone(),
-            source: c.source(),
+            source: c.source(m.updated),
             owner: owner?,
             approver: match approver {
                 Some(a) => Some(a?),
@@ -625,7 +629,7 @@ fn link_statement(
     let body = c.body(&urls::control(catalog::catalog().controls[control].id));
     let statement = (|| {
         Some(Statement {
-            source: c.source(),
+            source: c.source(m.updated),
             applicable: m.applicable,
             justification: justification?,
             status: m.status,
@@ -662,7 +666,7 @@ fn link_role(
         Some(Role {
             id: id.to_owned(),
             title: m.title.0.clone(),
-            source: c.source(),
+            source: c.source(m.updated),
             assignees: m.assignees.iter().map(|a| a.0.clone()).collect(),
             reports_to: match reports_to {
                 Some(r) => Some(r?),
@@ -690,7 +694,7 @@ fn link_guidance(
     let mut c = Check::new(index, cache, doc);
     let body = c.body(&urls::guidance(catalog::catalog().controls[control].id));
     let guidance = Guidance {
-        source: c.source(),
+        source: c.source(m.updated),
         title: m.title.as_ref().map(|t| t.0.clone()),
         extra: m.extra.clone(),
         body,
@@ -708,7 +712,7 @@ fn link_page(
     let mut c = Check::new(index, cache, doc);
     let body = c.body(url);
     let page = Page {
-        source: c.source(),
+        source: c.source(m.updated),
         url: url.to_owned(),
         title: m.title.0.clone(),
         weight: m.weight,

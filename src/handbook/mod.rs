@@ -58,6 +58,9 @@ pub struct Source {
     pub rel: String,
     /// Hash of the file's text (to reuse its rendered body when unchanged).
     pub hash: u64,
+    /// When it last changed: `updated` in its front matter, else its last
+    /// git commit, if known.
+    pub changed: Option<Date>,
 }
 
 /// Who must read a policy, resolved.

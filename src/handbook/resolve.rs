@@ -39,6 +39,8 @@ pub struct Index {
     pub unreadable_files: HashSet<String>,
     /// What happens to raw HTML in bodies.
     pub raw_html: crate::markdown::RawHtml,
+    /// When each file was last committed (not a link target: not in the signature).
+    pub committed: crate::content::history::Committed,
 }
 
 impl Default for Index {
@@ -51,6 +53,7 @@ impl Default for Index {
             unreadable: HashSet::new(),
             unreadable_files: HashSet::new(),
             raw_html: crate::markdown::RawHtml::Sanitize,
+            committed: Default::default(),
         }
     }
 }

@@ -215,6 +215,8 @@ pub struct PolicyView<'a> {
     pub title: &'a str,
     /// Source path in the content folder.
     pub source: &'a str,
+    /// When the source last changed, if known.
+    pub changed: Option<Date>,
     /// Owning role.
     pub owner: Link,
     /// Approving role.
@@ -252,6 +254,7 @@ pub fn policy<'a>(h: &Handbook, refs: &Refs, p: &'a Policy) -> PolicyView<'a> {
         id: &p.id,
         title: &p.title,
         source: &p.source.rel,
+        changed: p.source.changed,
         owner: refs.roles[p.owner].clone(),
         approver: p.approver.map(|a| refs.roles[a].clone()),
         version: p.version.as_deref(),
@@ -292,6 +295,8 @@ pub struct ControlView<'a> {
     pub justification: Option<&'a str>,
     /// Source of the statement.
     pub source: Option<&'a str>,
+    /// When the source last changed, if known.
+    pub changed: Option<Date>,
     /// Policies that address it.
     pub policies: Vec<Link>,
     /// Evidence.
@@ -321,6 +326,7 @@ pub fn control<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> ControlView<'a>
         applicable: s.map(|s| s.applicable),
         justification: s.map(|s| s.justification.as_str()),
         source: s.map(|s| s.source.rel.as_str()),
+        changed: s.and_then(|s| s.source.changed),
         policies: refs.policies(&c.policies),
         evidence: s.map_or(&[], |s| &s.evidence),
         body: s.map(|s| body(&s.body)),
@@ -353,6 +359,8 @@ pub struct GuidanceView<'a> {
     pub body: Option<BodyView<'a>>,
     /// Source file of the guidance.
     pub source: Option<&'a str>,
+    /// When the source last changed, if known.
+    pub changed: Option<Date>,
     /// Link to the licensed copy of ISO/IEC 27002, when configured.
     pub licensed_url: Option<String>,
     /// Free-form values.
@@ -369,6 +377,7 @@ pub fn guidance<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> GuidanceView<'
         attributes: &info.attributes,
         body: g.map(|g| body(&g.body)),
         source: g.map(|g| g.source.rel.as_str()),
+        changed: g.and_then(|g| g.source.changed),
         licensed_url: h.config.iso27002.link(info.id),
         extra: g.map(|g| &g.extra),
     }
@@ -412,6 +421,8 @@ pub struct RoleView<'a> {
     pub title: &'a str,
     /// Source file.
     pub source: &'a str,
+    /// When the source last changed, if known.
+    pub changed: Option<Date>,
     /// Who holds it.
     pub assignees: &'a [String],
     /// Whom it reports to.
@@ -438,6 +449,7 @@ pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
         id: &r.id,
         title: &r.title,
         source: &r.source.rel,
+        changed: r.source.changed,
         assignees: &r.assignees,
         reports_to: r.reports_to.map(|b| refs.roles[b].clone()),
         direct_reports: refs.roles(&r.direct_reports),
@@ -481,6 +493,8 @@ pub struct PageView<'a> {
     pub title: &'a str,
     /// Source file.
     pub source: &'a str,
+    /// When the source last changed, if known.
+    pub changed: Option<Date>,
     /// Free-form values.
     pub extra: &'a Extra,
     /// The text.
@@ -492,6 +506,7 @@ pub fn page(p: &Page) -> PageView<'_> {
     PageView {
         title: &p.title,
         source: &p.source.rel,
+        changed: p.source.changed,
         extra: &p.extra,
         body: body(&p.body),
     }
