@@ -2,8 +2,8 @@
 //!
 //! This is the one place that prints problems and chooses the exit code:
 //! 0 success, 1 the handbook has errors (or writing failed; or warnings,
-//! for `check --deny-warnings`), 2 the command cannot run at all (bad
-//! arguments, no `book.toml`).
+//! for `check --deny-warnings`; or `init` found files in its way), 2 the
+//! command cannot run at all (bad arguments, no `book.toml`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,6 +15,7 @@ use crate::config::ConfigError;
 use crate::content::meta::Date;
 use crate::diagnostics::Diagnostics;
 use crate::diagnostics::report::{self, Format};
+use crate::init;
 use crate::pipeline::{self, BuildError};
 
 /// Build an ISO/IEC 27001 information-security handbook from Markdown.
@@ -36,6 +37,32 @@ pub enum Command {
     /// Check the handbook as a build would, and report errors and warnings
     /// without writing anything (for CI).
     Check(CheckArgs),
+    /// Start a new handbook: book.toml, a policy, control statements and
+    /// roles, ready to build and to edit.
+    Init(InitArgs),
+}
+
+/// Arguments of `ismsbook init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder of the new handbook; created if missing. Nothing in it is
+    /// ever replaced.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Also copy the built-in theme to themes/default, to edit, and use it.
+    #[arg(long)]
+    pub theme: bool,
+    /// The handbook's title.
+    #[arg(long, value_parser = parse_name, default_value = init::DEFAULT_TITLE)]
+    pub title: String,
+    /// The organisation whose ISMS it is [default: a placeholder to replace
+    /// in book.toml].
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
+    pub organization: Option<String>,
+    /// The day the handbook starts, YYYY-MM-DD; the policy's first review
+    /// is a year later [default: SOURCE_DATE_EPOCH if set, else today (UTC)].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
 }
 
 /// Arguments of `ismsbook check`.
@@ -100,6 +127,17 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
 }
 
+/// A title or name: one line of text, not blank.
+fn parse_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("it must not be empty".to_owned())
+    } else if s.chars().any(char::is_control) {
+        Err("it must be one line, without control characters".to_owned())
+    } else {
+        Ok(s.trim().to_owned())
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -107,6 +145,82 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Serve(args) => serve(args),
         Command::Check(args) => check(&args),
+        Command::Init(args) => init(&args),
+    }
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let today = match pipeline::today(args.today) {
+        Ok(d) => d,
+        Err(e) => return report_failure(&e),
+    };
+    let options = init::Options {
+        dir: args.dir.clone(),
+        theme: args.theme,
+        title: args.title.clone(),
+        organization: args
+            .organization
+            .clone()
+            .unwrap_or_else(|| init::DEFAULT_ORGANIZATION.to_owned()),
+        today,
+    };
+    let created = match init::init(&options) {
+        Ok(created) => created,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let dir = &args.dir;
+    let content = created
+        .files
+        .iter()
+        .filter(|f| f.starts_with("content"))
+        .count();
+    eprintln!(
+        "Created a new handbook in {}: book.toml, .gitignore and {content} files in content/",
+        dir.display()
+    );
+    if let Some(theme) = &created.theme {
+        eprintln!(
+            "Copied the built-in theme to {} for editing; book.toml uses it",
+            if dir == std::path::Path::new(".") {
+                theme.clone()
+            } else {
+                dir.join(theme)
+            }
+            .display()
+        );
+    }
+    eprintln!("\nNext steps:");
+    if dir != std::path::Path::new(".") {
+        eprintln!("  cd {}", shell_word(&dir.display().to_string()));
+    }
+    eprintln!("  ismsbook serve --open   preview it; a page reloads whenever you save its file");
+    eprintln!(
+        "  ismsbook check          list what is missing: statements for {} Annex A controls, \
+         and who holds the {} roles",
+        created.controls_without_statement, created.roles
+    );
+    eprintln!("  ismsbook build          write the site to book/");
+    if args.organization.is_none() {
+        eprintln!(
+            "\nSet your organisation's name in book.toml (it is \"{}\" for now).",
+            init::DEFAULT_ORGANIZATION
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `word` as a shell would need it typed: quoted when it is not plain.
+fn shell_word(word: &str) -> String {
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if plain && !word.is_empty() {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 

@@ -39,6 +39,33 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     std::fs::write(path, bytes).map_err(|e| FsError::new("cannot write", path, e))
 }
 
+/// Creates a new file with `bytes`, refusing to replace one that exists
+/// (even as a dangling symbolic link).
+pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| FsError::new("cannot create", path, e))
+}
+
+/// Creates one folder, whose parent must exist.
+pub fn create_dir(path: &Path) -> Result<(), FsError> {
+    std::fs::create_dir(path).map_err(|e| FsError::new("cannot create folder", path, e))
+}
+
+/// Removes a file.
+pub fn remove_file(path: &Path) -> Result<(), FsError> {
+    std::fs::remove_file(path).map_err(|e| FsError::new("cannot remove", path, e))
+}
+
+/// Removes an empty folder.
+pub fn remove_dir(path: &Path) -> Result<(), FsError> {
+    std::fs::remove_dir(path).map_err(|e| FsError::new("cannot remove", path, e))
+}
+
 /// Creates a folder and its missing parents.
 pub fn create_dir_all(path: &Path) -> Result<(), FsError> {
     std::fs::create_dir_all(path).map_err(|e| FsError::new("cannot create folder", path, e))

@@ -6,7 +6,7 @@
 //! [`config`] → [`content`] (load) → [`handbook`] (link and validate, with
 //! [`markdown`] bodies) → [`render`] (through a [`theme`]) → [`site`]
 //! (atomic output). Problems travel as [`diagnostics`] to [`cli`], the one
-//! place that prints them.
+//! place that prints them. [`init`] scaffolds a new handbook.
 
 pub mod catalog;
 pub mod cli;
@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod fs;
 pub mod handbook;
+pub mod init;
 pub mod markdown;
 pub mod pipeline;
 pub mod render;

@@ -85,6 +85,24 @@ pub fn folder(config: &Config) -> Option<PathBuf> {
     }
 }
 
+/// Every file of the built-in theme (`templates/…` and `static/…`), as
+/// `/`-separated paths inside the theme folder and their bytes, sorted by path.
+pub fn built_in_files() -> Vec<(String, &'static [u8])> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+        for file in dir.files() {
+            let rel = file.path().to_string_lossy().replace('\\', "/");
+            out.push((rel, file.contents()));
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut files = Vec::new();
+    walk(&BUILT_IN, &mut files);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
 impl Theme {
     /// Loads the theme of `config`, reporting problems in `diagnostics`.
     pub fn load(config: &Config, diagnostics: &mut Diagnostics) -> Option<Theme> {

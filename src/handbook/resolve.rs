@@ -234,7 +234,18 @@ impl<'a> DocResolver<'a> {
                 ),
             };
         }
-        if self.index.assets.contains(&target) {
+        let generated = [
+            urls::SOA,
+            urls::SOA_CSV,
+            urls::CONTENTS,
+            urls::PRINT,
+            urls::POLICIES,
+            urls::CONTROLS,
+            urls::GUIDANCE,
+            urls::ROLES,
+            urls::HOME,
+        ];
+        if self.index.assets.contains(&target) || generated.contains(&target.as_str()) {
             return Resolution::Rewrite {
                 href: format!("{}{target}{fragment}", self.root),
                 title: None,
@@ -373,6 +384,7 @@ mod tests {
             "../procedures/restore.html#step-2"
         );
         assert_eq!(href(r.resolve("../img/flow.png")), "../img/flow.png");
+        assert_eq!(href(r.resolve("../soa.html#c-5.15")), "../soa.html#c-5.15");
         let home = DocResolver::new(&ix, "index.md", "index.html");
         assert_eq!(
             href(home.resolve("procedures/restore.md")),
