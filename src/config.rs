@@ -143,6 +143,9 @@ pub struct Html {
     /// (default false: scripts, event handlers and iframes are removed).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// Write `print.html`, the whole handbook on one page (default true).
+    #[serde(default = "yes")]
+    pub print: bool,
     /// Stylesheets, relative to `book.toml`, linked after the theme's own
     /// on every page: small changes without copying the theme.
     #[serde(default)]
@@ -204,6 +207,7 @@ fn default_html() -> Html {
         site_url: None,
         search: true,
         allow_raw_html: false,
+        print: true,
         additional_css: Vec::new(),
     }
 }

@@ -107,6 +107,7 @@ struct SiteView<'a> {
     built: String,
     generator: &'static str,
     search: bool,
+    print: bool,
     additional_css: &'a [String],
 }
 
@@ -121,8 +122,10 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::Roles,
         Job::Contents,
         Job::NotFound,
-        Job::Print,
     ];
+    if h.config.html.print {
+        jobs.push(Job::Print);
+    }
     jobs.extend((0..h.policies.len()).map(Job::Policy));
     jobs.extend((0..h.controls.len()).map(Job::Control));
     jobs.extend((0..h.controls.len()).map(Job::Guidance));
@@ -280,6 +283,7 @@ impl<'a> Renderer<'a> {
                 built: h.today.to_string(),
                 generator: concat!("ismsbook ", env!("CARGO_PKG_VERSION")),
                 search: h.config.html.search,
+                print: h.config.html.print,
                 additional_css: &theme.additional_css,
             },
         );

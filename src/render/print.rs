@@ -164,11 +164,14 @@ pub fn rewrite(html: &str, url: &str, printed: &HashSet<String>) -> String {
 }
 
 /// The next ` id="`, ` href="` or ` src="` in `html`: its offset and which.
+/// One pass over the text: every `="` is a candidate.
 fn next_attribute(html: &str) -> Option<(usize, &'static str)> {
-    [" id=\"", " href=\"", " src=\""]
-        .into_iter()
-        .filter_map(|a| html.find(a).map(|i| (i, a)))
-        .min_by_key(|(i, _)| *i)
+    html.match_indices("=\"").find_map(|(eq, _)| {
+        [" id=\"", " href=\"", " src=\""].into_iter().find_map(|a| {
+            let name = a.len() - 2;
+            (eq >= name && html[eq - name..eq] == a[..name]).then(|| (eq - name, a))
+        })
+    })
 }
 
 /// The id of heading `id` of the page at `url`, on the print page.

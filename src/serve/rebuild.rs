@@ -121,7 +121,7 @@ impl Builder {
             .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
             .filter(|_| !changes.contains(&Change::Theme))
             .map(|r| pages_of(&handbook, &r.bodies));
-        let print_stale = only.is_some();
+        let print_stale = only.is_some() && handbook.config.html.print;
         let (files, pages) = match only {
             Some(jobs) => {
                 let out = Memory::from(previous.clone());
