@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod fs;
 pub mod handbook;
+pub mod highlight;
 pub mod init;
 pub mod markdown;
 pub mod pipeline;

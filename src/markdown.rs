@@ -6,7 +6,7 @@
 //! `id`s, tables get a scrolling wrapper for narrow screens. Broken links
 //! come back with their byte offset so they can be reported at file:line.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Rule;
 
@@ -124,6 +124,7 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
     let mut broken = Vec::new();
     let mut fragments = Vec::new();
     let mut has_raw_html = false;
+    let mut has_language = false;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut fill_title: Option<String> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -213,6 +214,10 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
                 events.push(Event::End(TagEnd::Table));
                 Event::Html(CowStr::Borrowed("</div>\n"))
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                has_language |= !crate::highlight::language(&info).is_empty();
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+            }
             other => {
                 if !matches!(other, Event::Start(_) | Event::End(_)) {
                     fill_title = None;
@@ -225,6 +230,9 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
     }
     let headings = assign_heading_ids(&mut events);
     let sections = sections(&events);
+    if has_language {
+        events = highlight_code_blocks(events);
+    }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && raw == RawHtml::Sanitize {
@@ -237,6 +245,58 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
         broken,
         fragments,
     }
+}
+
+/// Replaces each fenced code block whose language can be highlighted with
+/// one HTML event: `<pre class="hl-code" tabindex="0">`, then `<code
+/// class="language-…">` as pulldown-cmark writes it, around highlighted
+/// spans. Other blocks are left to pulldown-cmark.
+fn highlight_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter();
+    while let Some(event) = events.next() {
+        let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
+            out.push(event);
+            continue;
+        };
+        let lang = crate::highlight::language(info).to_owned();
+        let mut block = vec![event];
+        let mut code = String::new();
+        for inner in events.by_ref() {
+            let end = matches!(inner, Event::End(TagEnd::CodeBlock));
+            if let Event::Text(t) = &inner {
+                code.push_str(t);
+            }
+            block.push(inner);
+            if end {
+                break;
+            }
+        }
+        match crate::highlight::highlight(&lang, &code) {
+            Some(spans) => {
+                let mut html = String::with_capacity(spans.len() + lang.len() + 60);
+                html.push_str("<pre class=\"");
+                html.push_str(crate::highlight::BLOCK_CLASS);
+                // Focusable, so that a keyboard can scroll a long line.
+                html.push_str("\" tabindex=\"0\"><code class=\"language-");
+                for c in lang.chars() {
+                    match c {
+                        '&' => html.push_str("&amp;"),
+                        '<' => html.push_str("&lt;"),
+                        '>' => html.push_str("&gt;"),
+                        '"' => html.push_str("&quot;"),
+                        c => html.push(c),
+                    }
+                }
+                html.push_str("\">");
+                html.push_str(&spans);
+                html.push_str("</code></pre>\n");
+                out.push(Event::Html(CowStr::from(html)));
+            }
+            None => out.extend(block),
+        }
+    }
+    out
 }
 
 /// Appends `text` with every run of white space as one space.
@@ -503,6 +563,59 @@ mod tests {
         assert!(safe.contains(r#"class="table-wrap""#), "{safe}");
         let raw = render_with(body, &Fixed, RawHtml::Allow).html;
         assert!(raw.contains("<script>alert(1)</script>"));
+    }
+
+    #[test]
+    fn a_yaml_block_is_highlighted_with_classes() {
+        let r = render("```yaml\nbackup-tier: gold # tier\n```\n", &Fixed);
+        assert!(
+            r.html
+                .starts_with(r#"<pre class="hl-code" tabindex="0"><code class="language-yaml"><span class="hl-source hl-yaml">"#),
+            "{}",
+            r.html
+        );
+        let key = r#"<span class="hl-entity hl-name hl-tag hl-yaml">backup-tier</span>"#;
+        let value = r#"<span class="hl-string hl-unquoted hl-plain hl-out hl-yaml">gold</span>"#;
+        assert!(r.html.contains(key) && r.html.contains(value), "{}", r.html);
+        assert!(r.html.ends_with("</code></pre>\n"), "{}", r.html);
+        // The search index still sees the code.
+        assert_eq!(r.sections[0].text, "backup-tier: gold # tier");
+    }
+
+    #[test]
+    fn unknown_languages_render_plain() {
+        let code = "a <b> & \"c\"\n";
+        let none = render(&format!("```\n{code}```\n"), &Fixed).html;
+        assert_eq!(none, "<pre><code>a &lt;b&gt; &amp; \"c\"\n</code></pre>\n");
+        for lang in ["foo", "text", "toml"] {
+            let html = render(&format!("```{lang}\n{code}```\n"), &Fixed).html;
+            let class = format!(r#"<pre><code class="language-{lang}">"#);
+            assert_eq!(html, none.replace("<pre><code>", &class), "{lang}");
+        }
+    }
+
+    #[test]
+    fn markup_in_highlighted_code_stays_escaped() {
+        let r = render("```bash\necho '<script>alert(1)</script>'\n```\n", &Fixed);
+        assert!(r.html.contains("hl-source"), "{}", r.html);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn the_sanitiser_keeps_highlighting_classes() {
+        let r = render("<b>raw</b>\n\n```yml\nkey: value\n```\n", &Fixed);
+        assert!(
+            r.html.contains(r#"<pre class="hl-code" tabindex="0"><code class="language-yml"><span class="hl-source hl-yaml">"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<span class="hl-entity hl-name hl-tag hl-yaml">key</span>"#),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -330,3 +330,41 @@ fn pages_show_when_their_source_last_changed_from_front_matter_or_git() {
         Some("2026-10-15")
     );
 }
+
+#[test]
+fn code_blocks_are_highlighted_and_unknown_languages_build_plain() {
+    let (_book, site) = built(|r| {
+        let p = r.join("content/procedures/backup.md");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let blocks = "\n```yaml\nbackup-tier: gold # <b>not bold</b>\n```\n\n```nosuchlang\nkeep <this> & that\n```\n";
+        std::fs::write(&p, text + blocks).unwrap();
+    });
+    let page = read(&site, "procedures/backup.html");
+    assert!(
+        page.contains(r#"<pre class="hl-code" tabindex="0"><code class="language-yaml">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<span class="hl-entity hl-name hl-tag hl-yaml">backup-tier</span>"#),
+        "{page}"
+    );
+    assert!(page.contains("&lt;b&gt;not bold&lt;/b&gt;") && !page.contains("<b>not bold"));
+    assert!(
+        page.contains(
+            "<pre><code class=\"language-nosuchlang\">keep &lt;this&gt; &amp; that\n</code></pre>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"<link rel="stylesheet" href="../static/highlight.css">"#));
+
+    let css = read(&site, "static/highlight.css");
+    for scheme in [
+        "@media not all and (prefers-color-scheme: dark)",
+        ":root[data-theme=\"light\"] .hl-code {",
+        "@media (prefers-color-scheme: dark)",
+        ":root[data-theme=\"dark\"] .hl-code {",
+        "@media print",
+    ] {
+        assert!(css.contains(scheme), "{scheme}");
+    }
+}

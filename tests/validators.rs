@@ -1,5 +1,5 @@
 //! The built example handbook checked by real validators: the Nu HTML
-//! Checker (every page, the stylesheet and the icon) and axe-core in
+//! Checker (every page, the stylesheets and the icon) and axe-core in
 //! headless Chromium (one page of each kind, and the open search results, in
 //! the light and the dark colour scheme).
 //!
@@ -51,6 +51,7 @@ fn nu_html_checker_reports_no_errors() {
     let pages = files.len();
     files.extend([
         "static/style.css".to_owned(),
+        "static/highlight.css".to_owned(),
         "static/favicon.svg".to_owned(),
     ]);
 
@@ -103,17 +104,18 @@ fn nu_html_checker_reports_no_errors() {
         messages.join("\n")
     );
     assert!(out.status.success(), "vnu.jar exited {:?}", out.status);
-    eprintln!("Nu HTML Checker: 0 errors in {pages} pages, style.css and favicon.svg");
+    eprintln!("Nu HTML Checker: 0 errors in {pages} pages, the stylesheets and favicon.svg");
 }
 
-/// One page of each kind.
-const PAGES: [&str; 6] = [
+/// One page of each kind, and one with highlighted code.
+const PAGES: [&str; 7] = [
     "index.html",
     "policies/access-control.html",
     "controls/5.15.html",
     "guidance/5.15.html",
     "roles/ciso.html",
     "soa.html",
+    "procedures/restore-test.html",
 ];
 
 #[test]
