@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Position;
 
-/// A file cut into front matter and body, with where each starts.
+/// A file cut into front matter and body, with where each starts. Both
+/// are slices of the text that was split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
     /// The YAML between the `---` lines (empty when the file has none).
@@ -42,7 +43,8 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if !is_fence(&text[..first_end]) {
         return Ok(Split {
-            yaml: "",
+            // Empty, but still a slice of `text`: callers keep offsets into it.
+            yaml: &text[..0],
             yaml_line: 1,
             body: text,
             body_line: 1,
@@ -197,8 +199,10 @@ mod tests {
 
     #[test]
     fn a_file_without_fence_is_all_body() {
-        let s = split("Just text\n---\n").unwrap();
+        let text = "Just text\n---\n";
+        let s = split(text).unwrap();
         assert_eq!(s.yaml, "");
+        assert_eq!(s.yaml.as_ptr(), text.as_ptr(), "a slice of the text");
         assert_eq!(s.body_line, 1);
     }
 
