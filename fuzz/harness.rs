@@ -101,6 +101,7 @@ fn content_with(doc: Document) -> Content {
             rel: "img/a.png".to_owned(),
         }],
         unreadable: BTreeMap::new(),
+        committed: Default::default(),
     }
 }
 
@@ -147,8 +148,12 @@ impl Resolve for Resolver {
             1 => Resolution::Rewrite {
                 href: format!("../{dest}.html"),
                 title: Some(format!("Title of {dest}")),
+                page: Some(format!("{dest}.html")),
             },
-            _ => Resolution::Broken(format!("no `{dest}`")),
+            _ => Resolution::Broken(
+                ismsbook::diagnostics::Rule::BrokenLink,
+                format!("no `{dest}`"),
+            ),
         }
     }
 }
@@ -173,7 +178,7 @@ pub fn page(data: &[u8]) -> usize {
     let body = String::from_utf8_lossy(data);
     for raw in [RawHtml::Sanitize, RawHtml::Allow] {
         let r = markdown::render_with(&body, &Resolver, raw);
-        for (offset, _) in &r.broken {
+        for (offset, _, _) in &r.broken {
             assert!(*offset <= body.len(), "broken link offset past the end");
         }
     }
