@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 pub use audit::audit;
 pub use link::{BodyCache, link, link_with};
+pub use resolve::join;
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;

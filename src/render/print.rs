@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::views::{self, Refs};
-use crate::handbook::{Handbook, urls};
+use crate::handbook::{Handbook, join, urls};
 
 /// A document's view with its body rewritten for the print page.
 #[derive(Serialize)]
@@ -206,21 +206,6 @@ fn link(dir: &str, url: &str, value: &str, printed: &HashSet<String>, is_href: b
         Some(f) => format!("{target}#{f}"),
         None => target,
     }
-}
-
-/// `dir/path` with `.` and `..` folded; None when it climbs above the root.
-fn join(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
