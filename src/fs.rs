@@ -34,6 +34,11 @@ pub fn read(path: &Path) -> Result<Vec<u8>, FsError> {
     std::fs::read(path).map_err(|e| FsError::new("cannot read", path, e))
 }
 
+/// Creates a file to write, or empties an existing one.
+pub fn create(path: &Path) -> Result<std::fs::File, FsError> {
+    std::fs::File::create(path).map_err(|e| FsError::new("cannot write", path, e))
+}
+
 /// Writes a whole file, creating it or replacing its contents.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     std::fs::write(path, bytes).map_err(|e| FsError::new("cannot write", path, e))

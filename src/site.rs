@@ -15,6 +15,43 @@ use crate::fs::{self, FsError};
 pub trait Output: Sync {
     /// Stores one file of the site.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError>;
+
+    /// Starts a file that is written piece by piece (a page too large to
+    /// hold whole). It is stored when [`Stream::finish`] is called; by
+    /// default the pieces are gathered and given to [`Output::write`].
+    fn stream<'a>(&'a self, rel: &str) -> Result<Box<dyn Stream + 'a>, FsError> {
+        Ok(Box::new(Gathered {
+            out: self,
+            rel: rel.to_owned(),
+            bytes: Vec::new(),
+        }))
+    }
+}
+
+/// A file of the site being written in pieces, in order.
+pub trait Stream {
+    /// Appends a piece.
+    fn push(&mut self, bytes: &[u8]) -> Result<(), FsError>;
+    /// Stores the file. A stream dropped without it leaves no complete file.
+    fn finish(self: Box<Self>) -> Result<(), FsError>;
+}
+
+/// The default [`Stream`]: the pieces gathered, then written whole.
+struct Gathered<'a, O: Output + ?Sized> {
+    out: &'a O,
+    rel: String,
+    bytes: Vec<u8>,
+}
+
+impl<O: Output + ?Sized> Stream for Gathered<'_, O> {
+    fn push(&mut self, bytes: &[u8]) -> Result<(), FsError> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), FsError> {
+        self.out.write(&self.rel, &self.bytes)
+    }
 }
 
 /// An output that keeps nothing (`ismsbook check` renders to see that it can).
@@ -23,6 +60,20 @@ pub struct Discard;
 
 impl Output for Discard {
     fn write(&self, _rel: &str, _bytes: &[u8]) -> Result<(), FsError> {
+        Ok(())
+    }
+
+    fn stream<'a>(&'a self, _rel: &str) -> Result<Box<dyn Stream + 'a>, FsError> {
+        Ok(Box::new(Discard))
+    }
+}
+
+impl Stream for Discard {
+    fn push(&mut self, _bytes: &[u8]) -> Result<(), FsError> {
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), FsError> {
         Ok(())
     }
 }
@@ -114,20 +165,42 @@ impl Site {
 
 impl Output for Site {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError> {
+        fs::write(&self.staging.path().join(rel), bytes)
+    }
+
+    fn stream<'a>(&'a self, rel: &str) -> Result<Box<dyn Stream + 'a>, FsError> {
         let path = self.staging.path().join(rel);
-        let file = std::fs::File::create(&path).map_err(|source| FsError {
+        let file = fs::create(&path)?;
+        Ok(Box::new(FileStream {
+            out: std::io::BufWriter::with_capacity(256 * 1024, file),
+            path,
+        }))
+    }
+}
+
+/// A file of the staging folder written in pieces.
+struct FileStream {
+    out: std::io::BufWriter<std::fs::File>,
+    path: PathBuf,
+}
+
+impl FileStream {
+    fn failed(&self, source: std::io::Error) -> FsError {
+        FsError {
             action: "cannot write",
-            path: path.clone(),
+            path: self.path.clone(),
             source,
-        })?;
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
-        out.write_all(bytes)
-            .and_then(|()| out.flush())
-            .map_err(|source| FsError {
-                action: "cannot write",
-                path,
-                source,
-            })
+        }
+    }
+}
+
+impl Stream for FileStream {
+    fn push(&mut self, bytes: &[u8]) -> Result<(), FsError> {
+        self.out.write_all(bytes).map_err(|e| self.failed(e))
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), FsError> {
+        self.out.flush().map_err(|e| self.failed(e))
     }
 }
 

@@ -368,3 +368,64 @@ fn code_blocks_are_highlighted_and_unknown_languages_build_plain() {
         assert!(css.contains(scheme), "{scheme}");
     }
 }
+
+#[test]
+fn a_theme_shapes_the_print_page_by_part_and_by_kind() {
+    // print/policy.html replaces how each policy is printed; a print.html
+    // that leaves out `print.roles` prints no roles, and a forged marker in
+    // the title stays text.
+    let (_book, site) = built(|r| {
+        std::fs::write(
+            r.join("book.toml"),
+            "[book]\ntitle = \"<!--ismsbook:print:policies-->\"\norganization = \"O\"\n[output.html]\ntheme = \"brand\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(r.join("brand/templates/print")).unwrap();
+        std::fs::write(
+            r.join("brand/templates/print/policy.html"),
+            "<section class=\"printed-policy\" id=\"{{ anchor }}\">{{ policy.title }}</section>\n",
+        )
+        .unwrap();
+        std::fs::write(
+            r.join("brand/templates/print.html"),
+            "{% extends \"base.html\" %}{% block content %}<h1>{{ site.title }}</h1>{{ print.policies | safe }}<div id=\"after\"></div>{% endblock content %}",
+        )
+        .unwrap();
+    });
+    let print = read(&site, "print.html");
+    let policies = print.matches("class=\"printed-policy\"").count();
+    let sources = std::fs::read_dir(site.parent().unwrap().join("content/policies"))
+        .unwrap()
+        .count();
+    assert_eq!(policies, sources, "one fragment per policy:\n{print}");
+    assert!(print.contains("id=\"policies/access-control.html\""));
+    assert!(print.contains("&lt;!--ismsbook:print:policies--&gt;"));
+    assert!(!print.contains("id=\"roles/"), "roles left out:\n{print}");
+    assert!(print.find("printed-policy").unwrap() < print.find("id=\"after\"").unwrap());
+}
+
+#[test]
+fn an_error_in_a_print_template_names_its_file_and_line() {
+    let book = fixture("minimal");
+    std::fs::write(
+        book.path().join("book.toml"),
+        "[book]\ntitle = \"T\"\norganization = \"O\"\n[output.html]\ntheme = \"brand\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(book.path().join("brand/templates/print")).unwrap();
+    std::fs::write(
+        book.path().join("brand/templates/print/role.html"),
+        "<article>\n{{ role.no_such_field }}\n</article>\n",
+    )
+    .unwrap();
+    let dest = book.path().join("out");
+    let run = build(book.path(), &dest);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("brand/templates/print/role.html:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("print.html"), "{}", run.stderr);
+    assert!(!dest.exists(), "nothing written");
+}

@@ -362,7 +362,7 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound => ("404.html", ""),
             Job::Print => {
-                ctx.insert("print", &print::view(h, refs));
+                ctx.insert("print", &print::shell(h, refs));
                 ctx.insert("root", "");
                 ctx.insert("anchors", "#");
                 ("print.html", "")
@@ -374,6 +374,9 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &ctx)
             .map_err(|e| self.theme.diagnostic(&e))?;
+        if job == Job::Print {
+            return print::write(self, &html, path, out);
+        }
         out.write(path, html.as_bytes())
             .map_err(|e| Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string()))
     }

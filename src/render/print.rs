@@ -8,44 +8,160 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Renderer;
 use super::views::{self, Refs};
-use crate::handbook::{Handbook, join, urls};
+use crate::diagnostics::{Diagnostic, Position, Rule};
+use crate::fs::FsError;
+use crate::handbook::{Control, Handbook, Page, Policy, Role, join, urls};
+use crate::site::{Output, Stream};
 
-/// A document's view with its body rewritten for the print page.
-#[derive(Serialize)]
-pub struct Printed<V> {
-    /// The page's path from the site root: the document's anchor.
-    pub anchor: String,
-    /// The usual view of the document (flattened: `p.title`, `p.owner`…).
-    #[serde(flatten)]
-    pub view: V,
-    /// Its body HTML, links and ids rewritten for the print page.
-    pub html: String,
+/// How a part of the print page is marked in the rendered `print.html`: the
+/// part's documents are written in its place. Template values are escaped,
+/// so no text from the handbook can forge one.
+const MARK: &str = "<!--ismsbook:print:";
+
+/// Documents rendered in parallel before they are written, in order: enough
+/// to keep every core busy, few enough that the page is never held whole.
+const CHUNK: usize = 256;
+
+/// The parts of the print page, in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Home,
+    Policies,
+    Controls,
+    Guidance,
+    Roles,
+    Pages,
 }
 
-/// Everything on the print page, in reading order.
+impl Part {
+    const ALL: [Part; 6] = [
+        Part::Home,
+        Part::Policies,
+        Part::Controls,
+        Part::Guidance,
+        Part::Roles,
+        Part::Pages,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Part::Home => "home",
+            Part::Policies => "policies",
+            Part::Controls => "controls",
+            Part::Guidance => "guidance",
+            Part::Roles => "roles",
+            Part::Pages => "pages",
+        }
+    }
+
+    fn marker(self) -> String {
+        format!("{MARK}{}-->", self.name())
+    }
+
+    /// The documents of this part, in order.
+    fn documents(self, h: &Handbook) -> Vec<Doc<'_>> {
+        match self {
+            Part::Home => h.home().map(Doc::Page).into_iter().collect(),
+            Part::Policies => h.policies.iter().map(Doc::Policy).collect(),
+            Part::Controls => h.controls.iter().map(Doc::Control).collect(),
+            Part::Guidance => h.controls.iter().map(Doc::Guidance).collect(),
+            Part::Roles => h.roles.iter().map(Doc::Role).collect(),
+            Part::Pages => h
+                .pages
+                .iter()
+                .filter(|p| p.url != urls::HOME)
+                .map(Doc::Page)
+                .collect(),
+        }
+    }
+}
+
+/// One document of the print page.
+#[derive(Debug, Clone, Copy)]
+enum Doc<'a> {
+    Policy(&'a Policy),
+    Control(&'a Control),
+    Guidance(&'a Control),
+    Role(&'a Role),
+    Page(&'a Page),
+}
+
+/// What `print.html` itself is given as `print`: a marker where each part's
+/// documents go (None for a part without any), and the SoA rows.
 #[derive(Serialize)]
-pub struct PrintView<'a> {
-    /// The home page, if there is one.
-    pub home: Option<Printed<views::PageView<'a>>>,
+pub struct Shell<'a> {
+    /// The home page.
+    pub home: Option<String>,
+    /// The home page's anchor.
+    pub home_anchor: &'static str,
     /// Policies, by title.
-    pub policies: Vec<Printed<views::PolicyView<'a>>>,
+    pub policies: String,
     /// The Statement of Applicability.
     pub soa: Vec<views::SoaRow<'a>>,
     /// All 93 controls, in clause order.
-    pub controls: Vec<Printed<views::ControlView<'a>>>,
+    pub controls: String,
     /// ISO/IEC 27002 entries of all controls, with the organisation's guidance.
-    pub guidance: Vec<Printed<views::GuidanceView<'a>>>,
+    pub guidance: String,
     /// Roles, by title.
-    pub roles: Vec<Printed<views::RoleView<'a>>>,
+    pub roles: String,
     /// Other pages, by path.
-    pub pages: Vec<Printed<views::PageView<'a>>>,
+    pub pages: Option<String>,
 }
 
-/// The print page's content.
-pub fn view<'a>(h: &'a Handbook, refs: &Refs) -> PrintView<'a> {
+/// The view `print.html` is rendered with.
+pub fn shell<'a>(h: &'a Handbook, refs: &Refs) -> Shell<'a> {
+    let has_pages = h.pages.iter().any(|p| p.url != urls::HOME);
+    Shell {
+        home: h.home().map(|_| Part::Home.marker()),
+        home_anchor: urls::HOME,
+        policies: Part::Policies.marker(),
+        soa: views::soa(h, refs),
+        controls: Part::Controls.marker(),
+        guidance: Part::Guidance.marker(),
+        roles: Part::Roles.marker(),
+        pages: has_pages.then(|| Part::Pages.marker()),
+    }
+}
+
+/// Writes the print page: the rendered `shell`, with each part's marker
+/// replaced by its documents. They are rendered in parallel, a chunk at a
+/// time, each through its kind's template in `print/`, and streamed to
+/// `out`, so the page is never held whole.
+pub(super) fn write(
+    r: &Renderer<'_>,
+    shell: &str,
+    path: &str,
+    out: &dyn Output,
+) -> Result<(), Diagnostic> {
+    let printed = printed(r.h);
+    let mut stream = out.stream(path).map_err(io_error)?;
+    let mut rest = shell;
+    while let Some(at) = rest.find(MARK) {
+        let after = &rest[at + MARK.len()..];
+        let Some(end) = after.find("-->") else {
+            break;
+        };
+        stream.push(&rest.as_bytes()[..at]).map_err(io_error)?;
+        if let Some(part) = Part::ALL.into_iter().find(|p| p.name() == &after[..end]) {
+            documents(r, &part.documents(r.h), &printed, &mut *stream)?;
+        }
+        rest = &after[end + "-->".len()..];
+    }
+    stream.push(rest.as_bytes()).map_err(io_error)?;
+    stream.finish().map_err(io_error)
+}
+
+fn io_error(e: FsError) -> Diagnostic {
+    Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string())
+}
+
+/// The path of every page the print holds: links to them become anchors.
+fn printed(h: &Handbook) -> HashSet<String> {
     let mut printed: HashSet<String> = HashSet::new();
     printed.insert(urls::HOME.to_owned());
     printed.insert(urls::SOA.to_owned());
@@ -56,84 +172,89 @@ pub fn view<'a>(h: &'a Handbook, refs: &Refs) -> PrintView<'a> {
         printed.insert(urls::control(c.info().id));
         printed.insert(urls::guidance(c.info().id));
     }
-    let print = |url: String, html: &str| {
-        let html = rewrite(html, &url, &printed);
-        (url, html)
-    };
-    PrintView {
-        home: h.home().map(|p| {
-            let (anchor, html) = print(p.url.clone(), &p.body.html);
-            Printed {
-                anchor,
-                view: views::page(p),
-                html,
-            }
-        }),
-        policies: h
-            .policies
-            .iter()
-            .map(|p| {
-                let (anchor, html) = print(urls::policy(&p.id), &p.body.html);
-                Printed {
-                    anchor,
-                    view: views::policy(h, refs, p),
-                    html,
-                }
-            })
-            .collect(),
-        soa: views::soa(h, refs),
-        controls: h
-            .controls
-            .iter()
-            .map(|c| {
-                let body = c.statement.as_ref().map_or("", |s| s.body.html.as_str());
-                let (anchor, html) = print(urls::control(c.info().id), body);
-                Printed {
-                    anchor,
-                    view: views::control(h, refs, c),
-                    html,
-                }
-            })
-            .collect(),
-        guidance: h
-            .controls
-            .iter()
-            .map(|c| {
-                let body = c.guidance.as_ref().map_or("", |g| g.body.html.as_str());
-                let (anchor, html) = print(urls::guidance(c.info().id), body);
-                Printed {
-                    anchor,
-                    view: views::guidance(h, refs, c),
-                    html,
-                }
-            })
-            .collect(),
-        roles: h
-            .roles
-            .iter()
-            .map(|r| {
-                let (anchor, html) = print(urls::role(&r.id), &r.body.html);
-                Printed {
-                    anchor,
-                    view: views::role(h, refs, r),
-                    html,
-                }
-            })
-            .collect(),
-        pages: h
-            .pages
-            .iter()
-            .filter(|p| p.url != urls::HOME)
-            .map(|p| {
-                let (anchor, html) = print(p.url.clone(), &p.body.html);
-                Printed {
-                    anchor,
-                    view: views::page(p),
-                    html,
-                }
-            })
-            .collect(),
+    printed
+}
+
+fn documents(
+    r: &Renderer<'_>,
+    docs: &[Doc<'_>],
+    printed: &HashSet<String>,
+    stream: &mut dyn Stream,
+) -> Result<(), Diagnostic> {
+    for chunk in docs.chunks(CHUNK) {
+        let rendered: Vec<Result<String, Diagnostic>> = chunk
+            .par_iter()
+            .map(|&doc| fragment(r, doc, printed))
+            .collect();
+        for html in rendered {
+            stream.push(html?.as_bytes()).map_err(io_error)?;
+        }
     }
+    Ok(())
+}
+
+/// One document of the print page, through its kind's template. It gets
+/// its usual view (as on its own page) with the body rewritten for the
+/// print page, `anchor` (its id) and `anchors` (`#`, the prefix of links).
+fn fragment(
+    r: &Renderer<'_>,
+    doc: Doc<'_>,
+    printed: &HashSet<String>,
+) -> Result<String, Diagnostic> {
+    let (h, refs) = (r.h, &r.refs);
+    let print = |url: &str, html: &str| rewrite(html, url, printed);
+    let mut ctx = tera::Context::new();
+    let (template, anchor) = match doc {
+        Doc::Policy(p) => {
+            let url = urls::policy(&p.id);
+            let html = print(&url, &p.body.html);
+            let mut view = views::policy(h, refs, p);
+            view.body.html = &html;
+            ctx.insert("policy", &view);
+            ("print/policy.html", url)
+        }
+        Doc::Control(c) => {
+            let url = urls::control(c.info().id);
+            let html = c.statement.as_ref().map(|s| print(&url, &s.body.html));
+            let mut view = views::control(h, refs, c);
+            if let (Some(body), Some(html)) = (&mut view.body, &html) {
+                body.html = html;
+            }
+            ctx.insert("control", &view);
+            ("print/control.html", url)
+        }
+        Doc::Guidance(c) => {
+            let url = urls::guidance(c.info().id);
+            let html = c.guidance.as_ref().map(|g| print(&url, &g.body.html));
+            let mut view = views::guidance(h, refs, c);
+            if let (Some(body), Some(html)) = (&mut view.body, &html) {
+                body.html = html;
+            }
+            ctx.insert("guidance", &view);
+            ("print/guidance.html", url)
+        }
+        Doc::Role(role) => {
+            let url = urls::role(&role.id);
+            let html = print(&url, &role.body.html);
+            let mut view = views::role(h, refs, role);
+            view.body.html = &html;
+            ctx.insert("role", &view);
+            ("print/role.html", url)
+        }
+        Doc::Page(p) => {
+            let html = print(&p.url, &p.body.html);
+            let mut view = views::page(p);
+            view.body.html = &html;
+            ctx.insert("page", &view);
+            ("print/page.html", p.url.clone())
+        }
+    };
+    ctx.insert("anchor", &anchor);
+    ctx.insert("anchors", "#");
+    r.theme
+        .tera
+        .render(template, &ctx)
+        .map_err(|e| r.theme.diagnostic(&e))
 }
 
 /// Rewrites a body rendered for the page at `url` for the print page (at
