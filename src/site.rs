@@ -83,6 +83,9 @@ impl Stream for Discard {
 pub struct Site {
     destination: PathBuf,
     staging: tempfile::TempDir,
+    /// The site being replaced, if there is one: a file that comes out the
+    /// same is linked from it instead of written again.
+    previous: Option<PathBuf>,
 }
 
 impl Site {
@@ -107,6 +110,7 @@ impl Site {
         Ok(Site {
             destination: destination.to_path_buf(),
             staging,
+            previous: destination.is_dir().then(|| destination.to_path_buf()),
         })
     }
 
@@ -164,8 +168,19 @@ impl Site {
 }
 
 impl Output for Site {
+    /// A file that is byte for byte the same as in the site it replaces is
+    /// hard-linked from there: nothing is written, and it keeps its
+    /// modification time, so a sync to a web server skips it. Anything that
+    /// stops the link (another file system, no hard links) writes it.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError> {
-        fs::write(&self.staging.path().join(rel), bytes)
+        let path = self.staging.path().join(rel);
+        if let Some(previous) = &self.previous {
+            let old = previous.join(rel);
+            if unchanged(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        fs::write(&path, bytes)
     }
 
     fn stream<'a>(&'a self, rel: &str) -> Result<Box<dyn Stream + 'a>, FsError> {
@@ -176,6 +191,13 @@ impl Output for Site {
             path,
         }))
     }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (its size is looked at
+/// first, so a changed file is rarely read).
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// A file of the staging folder written in pieces.
@@ -243,5 +265,34 @@ mod tests {
         assert!(!dest.join("new.html").exists());
         let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(left.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_comes_out_the_same_is_linked_not_written() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("book");
+        let first = Site::create(&dest).unwrap();
+        first.write("same.html", b"same").unwrap();
+        first.write("changed.html", b"old").unwrap();
+        first.commit().unwrap();
+        let inode = |name: &str| std::fs::metadata(dest.join(name)).unwrap().ino();
+        let (same, changed) = (inode("same.html"), inode("changed.html"));
+
+        let second = Site::create(&dest).unwrap();
+        second.write("same.html", b"same").unwrap();
+        second.write("changed.html", b"new").unwrap();
+        second.write("added.html", b"added").unwrap();
+        second.commit().unwrap();
+
+        assert_eq!(inode("same.html"), same, "linked from the previous site");
+        assert_ne!(inode("changed.html"), changed);
+        assert_eq!(std::fs::read(dest.join("changed.html")).unwrap(), b"new");
+        assert_eq!(std::fs::read(dest.join("added.html")).unwrap(), b"added");
+        assert_eq!(
+            std::fs::metadata(dest.join("same.html")).unwrap().nlink(),
+            1
+        );
     }
 }

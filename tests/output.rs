@@ -429,3 +429,29 @@ fn an_error_in_a_print_template_names_its_file_and_line() {
     assert!(run.stderr.contains("print.html"), "{}", run.stderr);
     assert!(!dest.exists(), "nothing written");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_leaves_unchanged_pages_as_they_were() {
+    // Unchanged pages are the same files (same inode, same modification
+    // time), so a sync to a web server skips them; an edited page is new.
+    use std::os::unix::fs::MetadataExt;
+    let book = fixture("minimal");
+    let dest = book.path().join("out");
+    assert_eq!(build(book.path(), &dest).code, 0);
+    let stamp = |rel: &str| {
+        let m = std::fs::metadata(dest.join(rel)).unwrap();
+        (m.ino(), m.modified().unwrap())
+    };
+    let (procedure, policy) = (
+        stamp("procedures/backup.html"),
+        stamp("policies/access-control.html"),
+    );
+    let source = book.path().join("content/policies/access-control.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, format!("{text}\nA new closing line.\n")).unwrap();
+    assert_eq!(build(book.path(), &dest).code, 0);
+    assert_eq!(stamp("procedures/backup.html"), procedure);
+    assert_ne!(stamp("policies/access-control.html").0, policy.0);
+    assert!(read(&dest, "policies/access-control.html").contains("A new closing line."));
+}
