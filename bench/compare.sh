@@ -16,7 +16,7 @@ command -v mdbook >/dev/null || cargo install mdbook --locked
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 cargo build --release --locked -q
 cargo build --release --locked -q --example gen-handbook --example floor
-work=$(mktemp -d /tmp/ismsbook-compare.XXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/ismsbook-compare.XXXX")
 results="$work/results.tsv"
 : > "$results"
 

@@ -301,6 +301,17 @@ fn highlight_code_blocks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 /// Appends `text` with every run of white space as one space.
 fn push_collapsed(target: &mut String, text: &str) {
+    // Most text is ASCII with single spaces between words: copied as it is.
+    let bytes = text.as_bytes();
+    let plain = text.is_ascii()
+        && bytes.first() != Some(&b' ')
+        && !bytes.iter().enumerate().any(|(i, &b)| {
+            b.is_ascii_whitespace() && (b != b' ' || bytes.get(i + 1) == Some(&b' '))
+        });
+    if plain {
+        target.push_str(text);
+        return;
+    }
     let starts_with_space = text.starts_with(char::is_whitespace);
     if starts_with_space && !target.is_empty() && !target.ends_with(' ') {
         target.push(' ');
@@ -432,6 +443,24 @@ pub fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_collapsed_to_single_spaces() {
+        let collapsed = |before: &str, parts: &[&str]| {
+            let mut s = before.to_owned();
+            for p in parts {
+                push_collapsed(&mut s, p);
+            }
+            s
+        };
+        assert_eq!(collapsed("", &["plain words ", "next"]), "plain words next");
+        assert_eq!(collapsed("a", &[" b", "  c\t\nd  ", "e"]), "a b c d e");
+        assert_eq!(
+            collapsed("", &["two  spaces", "\u{a0}nbsp x"]),
+            "two spaces nbsp x"
+        );
+        assert_eq!(collapsed("a ", &["  b"]), "a b");
+    }
 
     struct Fixed;
     impl Resolve for Fixed {
