@@ -4,7 +4,8 @@
 # several runs each, interleaved, and the ratios ismsbook/peer.
 #
 # Usage: bench/compare.sh [N ...]     (default: 1000 10000)
-# Env:   RUNS (default 3), MDBOOK_RUNS_10K (default 1: mdBook takes minutes there)
+# Env:   RUNS (default 3), MDBOOK_RUNS_10K (default 1: mdBook takes minutes there),
+#        TMPDIR (where sources and output go; /dev/shm keeps disk write-back out)
 # Needs: mdbook (cargo install mdbook), hugo (apt-get install hugo); installed if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,9 @@ for n in "${sizes[@]}"; do
   # Hugo: the same Markdown, minimal templates, no taxonomies.
   mkdir -p "$work/hugo-$n/layouts/_default"
   cp -r "$hb/content" "$work/hugo-$n/content"
+  # Hugo reads content/index.md as a leaf bundle: every other file would be
+  # one of its resources, and only the home page would be rendered.
+  mv "$work/hugo-$n/content/index.md" "$work/hugo-$n/content/_index.md"
   printf 'baseURL = "http://example.invalid/"\ntitle = "Synthetic Handbook"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[markup.goldmark.renderer]\nunsafe = true\n' > "$work/hugo-$n/hugo.toml"
   printf '<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n' > "$work/hugo-$n/layouts/_default/single.html"
   printf '<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n' > "$work/hugo-$n/layouts/_default/list.html"
@@ -52,6 +56,8 @@ for n in "${sizes[@]}"; do
     measure ismsbook "$n" ./target/release/ismsbook build "$hb" -d "$work/out-ismsbook-$n" --today 2026-11-24
     measure hugo "$n" hugo --quiet --source "$work/hugo-$n" --destination "$work/out-hugo-$n"
     measure floor "$n" ./target/release/examples/floor "$hb/content" "$work/out-floor-$n"
+    files=$(find "$work/out-hugo-$n" -name '*.html' | wc -l)
+    [ "$files" -gt "$n" ] || { echo "hugo wrote only $files HTML files for $n documents"; exit 1; }
     if [ "$run" -le "$md_runs" ]; then
       measure mdbook "$n" mdbook build "$work/md-$n" -d "$work/out-mdbook-$n"
     fi
