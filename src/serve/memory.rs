@@ -49,3 +49,23 @@ pub struct Snapshot {
     /// Problems of the last build; empty when it succeeded.
     pub errors: Arc<Vec<Diagnostic>>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streamed_file_is_stored_whole_when_finished_and_not_before() {
+        let memory = Memory::default();
+        let mut stream = memory.stream("print.html").unwrap();
+        stream.push(b"<p>one</p>").unwrap();
+        stream.push(b"<p>two</p>").unwrap();
+        stream.finish().unwrap();
+        let mut unfinished = memory.stream("half.html").unwrap();
+        unfinished.push(b"<p>half</p>").unwrap();
+        drop(unfinished);
+        let files = memory.into_files();
+        assert_eq!(&*files["print.html"], b"<p>one</p><p>two</p>");
+        assert!(!files.contains_key("half.html"));
+    }
+}
