@@ -234,6 +234,11 @@ pub fn all_paths(h: &Handbook, theme: &Theme) -> Vec<String> {
     paths
 }
 
+/// A failed write, as a diagnostic at the file it names.
+fn io_error(e: crate::fs::FsError) -> Diagnostic {
+    Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string())
+}
+
 /// One diagnostic per template location, naming the pages it broke.
 fn group_by_place(failures: Vec<(String, Diagnostic)>) -> Diagnostics {
     let mut groups: BTreeMap<(std::path::PathBuf, usize, usize, String), Vec<String>> =
@@ -377,7 +382,6 @@ impl<'a> Renderer<'a> {
         if job == Job::Print {
             return print::write(self, &html, path, out);
         }
-        out.write(path, html.as_bytes())
-            .map_err(|e| Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string()))
+        out.write(path, html.as_bytes()).map_err(io_error)
     }
 }

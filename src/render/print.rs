@@ -11,10 +11,9 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Renderer;
 use super::views::{self, Refs};
-use crate::diagnostics::{Diagnostic, Position, Rule};
-use crate::fs::FsError;
+use super::{Renderer, io_error};
+use crate::diagnostics::Diagnostic;
 use crate::handbook::{Control, Handbook, Page, Policy, Role, join, urls};
 use crate::site::{Output, Stream};
 
@@ -154,10 +153,6 @@ pub(super) fn write(
     }
     stream.push(rest.as_bytes()).map_err(io_error)?;
     stream.finish().map_err(io_error)
-}
-
-fn io_error(e: FsError) -> Diagnostic {
-    Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string())
 }
 
 /// The path of every page the print holds: links to them become anchors.
