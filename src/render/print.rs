@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::views::{self, Refs};
 use super::{Renderer, io_error};
 use crate::diagnostics::Diagnostic;
-use crate::handbook::{Control, Handbook, Page, Policy, Role, join, urls};
+use crate::handbook::{Body, Control, Handbook, Page, Policy, Role, join, urls};
 use crate::site::{Output, Stream};
 
 /// How a part of the print page is marked in the rendered `print.html`: the
@@ -90,6 +90,30 @@ enum Doc<'a> {
     Page(&'a Page),
 }
 
+impl<'a> Doc<'a> {
+    /// The path of its own page: its anchor on the print page.
+    fn url(self) -> String {
+        match self {
+            Doc::Policy(p) => urls::policy(&p.id),
+            Doc::Control(c) => urls::control(c.info().id),
+            Doc::Guidance(c) => urls::guidance(c.info().id),
+            Doc::Role(r) => urls::role(&r.id),
+            Doc::Page(p) => p.url.clone(),
+        }
+    }
+
+    /// Its rendered body, if it has one.
+    fn body(self) -> Option<&'a Body> {
+        match self {
+            Doc::Policy(p) => Some(&p.body),
+            Doc::Control(c) => c.statement.as_ref().map(|s| &*s.body),
+            Doc::Guidance(c) => c.guidance.as_ref().map(|g| &*g.body),
+            Doc::Role(r) => Some(&r.body),
+            Doc::Page(p) => Some(&p.body),
+        }
+    }
+}
+
 /// What `print.html` itself is given as `print`: a marker where each part's
 /// documents go (None for a part without any), and the SoA rows.
 #[derive(Serialize)]
@@ -157,16 +181,13 @@ pub(super) fn write(
 
 /// The path of every page the print holds: links to them become anchors.
 fn printed(h: &Handbook) -> HashSet<String> {
-    let mut printed: HashSet<String> = HashSet::new();
+    let mut printed: HashSet<String> = Part::ALL
+        .into_iter()
+        .flat_map(|part| part.documents(h))
+        .map(Doc::url)
+        .collect();
     printed.insert(urls::HOME.to_owned());
     printed.insert(urls::SOA.to_owned());
-    printed.extend(h.policies.iter().map(|p| urls::policy(&p.id)));
-    printed.extend(h.roles.iter().map(|r| urls::role(&r.id)));
-    printed.extend(h.pages.iter().map(|p| p.url.clone()));
-    for c in &h.controls {
-        printed.insert(urls::control(c.info().id));
-        printed.insert(urls::guidance(c.info().id));
-    }
     printed
 }
 
@@ -197,51 +218,40 @@ fn fragment(
     printed: &HashSet<String>,
 ) -> Result<String, Diagnostic> {
     let (h, refs) = (r.h, &r.refs);
-    let print = |url: &str, html: &str| rewrite(html, url, printed);
+    let anchor = doc.url();
+    let html = doc.body().map(|b| rewrite(&b.html, &anchor, printed));
+    let html = html.as_deref();
     let mut ctx = tera::Context::new();
-    let (template, anchor) = match doc {
+    let template = match doc {
         Doc::Policy(p) => {
-            let url = urls::policy(&p.id);
-            let html = print(&url, &p.body.html);
             let mut view = views::policy(h, refs, p);
-            view.body.html = &html;
+            point(Some(&mut view.body), html);
             ctx.insert("policy", &view);
-            ("print/policy.html", url)
+            "print/policy.html"
         }
         Doc::Control(c) => {
-            let url = urls::control(c.info().id);
-            let html = c.statement.as_ref().map(|s| print(&url, &s.body.html));
             let mut view = views::control(h, refs, c);
-            if let (Some(body), Some(html)) = (&mut view.body, &html) {
-                body.html = html;
-            }
+            point(view.body.as_mut(), html);
             ctx.insert("control", &view);
-            ("print/control.html", url)
+            "print/control.html"
         }
         Doc::Guidance(c) => {
-            let url = urls::guidance(c.info().id);
-            let html = c.guidance.as_ref().map(|g| print(&url, &g.body.html));
             let mut view = views::guidance(h, refs, c);
-            if let (Some(body), Some(html)) = (&mut view.body, &html) {
-                body.html = html;
-            }
+            point(view.body.as_mut(), html);
             ctx.insert("guidance", &view);
-            ("print/guidance.html", url)
+            "print/guidance.html"
         }
         Doc::Role(role) => {
-            let url = urls::role(&role.id);
-            let html = print(&url, &role.body.html);
             let mut view = views::role(h, refs, role);
-            view.body.html = &html;
+            point(Some(&mut view.body), html);
             ctx.insert("role", &view);
-            ("print/role.html", url)
+            "print/role.html"
         }
         Doc::Page(p) => {
-            let html = print(&p.url, &p.body.html);
             let mut view = views::page(p);
-            view.body.html = &html;
+            point(Some(&mut view.body), html);
             ctx.insert("page", &view);
-            ("print/page.html", p.url.clone())
+            "print/page.html"
         }
     };
     ctx.insert("anchor", &anchor);
@@ -250,6 +260,13 @@ fn fragment(
         .tera
         .render(template, &ctx)
         .map_err(|e| r.theme.diagnostic(&e))
+}
+
+/// Points a view's body at its text rewritten for the print page.
+fn point<'a>(body: Option<&mut views::BodyView<'a>>, html: Option<&'a str>) {
+    if let (Some(body), Some(html)) = (body, html) {
+        body.html = html;
+    }
 }
 
 /// Rewrites a body rendered for the page at `url` for the print page (at
