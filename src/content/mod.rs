@@ -117,7 +117,7 @@ impl Kind {
             Kind::Guidance => String::new(),
         };
         format!(
-            "this file has no front matter; {} starts with a block like this one:\n---\n{fields}---",
+            "{} starts with a block like this one:\n---\n{fields}---",
             self.noun()
         )
     }
@@ -454,17 +454,25 @@ pub fn parse_document(
         Kind::Page => frontmatter::parse(&split, what).map(Meta::Page),
     }
     .map_err(|errors| {
+        if split.yaml.is_empty() && split.body_line == 1 {
+            // No `---` block at all: one problem, with the block to add.
+            return vec![
+                Diagnostic::error(
+                    Rule::FrontMatter,
+                    &path,
+                    Position::START,
+                    "this file has no front matter: the block between `---` lines at its top \
+                     that gives its title and fields",
+                )
+                .with_help(kind.minimal_front_matter(&rel, split.body)),
+            ];
+        }
         let mut problems: Vec<Diagnostic> = errors
             .into_iter()
             .map(|e| Diagnostic::error(Rule::FrontMatter, &path, e.at, e.message))
             .collect();
         if let Some(first) = problems.first_mut() {
-            let help = if split.yaml.is_empty() && split.body_line == 1 {
-                Some(kind.minimal_front_matter(&rel, split.body))
-            } else {
-                misplaced(&rel, kind)
-            };
-            first.help = help;
+            first.help = misplaced(&rel, kind);
         }
         problems
     })?;
@@ -673,7 +681,7 @@ mod tests {
         assert_eq!(
             e.help.as_deref(),
             Some(
-                "this file has no front matter; a policy starts with a block like this one:\n---\ntitle: Backup Policy\nowner: ROLE-ID\n---"
+                "a policy starts with a block like this one:\n---\ntitle: Backup Policy\nowner: ROLE-ID\n---"
             )
         );
     }
