@@ -47,18 +47,6 @@ fn check(dir: &Path) -> Run {
         .into()
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, f(text)).unwrap();
-}
-
 /// The minimal fixture, quiet about the 91 controls it leaves out.
 fn small() -> tempfile::TempDir {
     let book = fixture("minimal");
