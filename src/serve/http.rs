@@ -247,10 +247,7 @@ pub fn respond(method: &Method, url: &str, site: &Snapshot) -> Response<Body> {
     if reply.status == StatusCode::METHOD_NOT_ALLOWED {
         headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     }
-    if let Some(location) = reply
-        .location
-        .and_then(|l| HeaderValue::from_str(&l).ok())
-    {
+    if let Some(location) = reply.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         headers.insert(header::LOCATION, location);
     }
     response

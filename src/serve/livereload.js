@@ -25,7 +25,7 @@
     "button{font:inherit;font-size:.9rem;color:inherit;background:transparent;border:1px solid currentColor;" +
     "border-radius:4px;padding:.15rem .6rem;cursor:pointer;flex:none}" +
     "button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}" +
-    ".collapsed .body{display:none}" +
+    ".collapsed{padding-bottom:.75rem}.collapsed .body{display:none}" +
     "@media (prefers-color-scheme:dark){.panel{background:#1e232b;color:#e8ecf1;border-top-color:#f2b8b5}" +
     "h2{color:#f2b8b5}code{background:#2b323c}}" +
     "@media print{.panel{display:none}}";

@@ -215,8 +215,8 @@ pub struct Bound {
 pub fn bind(options: Options) -> Result<Bound, ServeError> {
     let config = Config::load(&options.root)?;
     let address = format!("{}:{}", options.host, options.port);
-    let listener = server::listen(&options.host, options.port)
-        .map_err(|source| ServeError::Bind {
+    let listener =
+        server::listen(&options.host, options.port).map_err(|source| ServeError::Bind {
             address: address.clone(),
             source,
         })?;

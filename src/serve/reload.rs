@@ -82,10 +82,8 @@ pub fn channel(site: &Snapshot) -> watch::Sender<Utf8Bytes> {
 pub fn is_upgrade(request: &Request<Incoming>) -> bool {
     let has = |name: header::HeaderName, token: &str| {
         request.headers().get_all(name).iter().any(|v| {
-            v.to_str().is_ok_and(|v| {
-                v.split(',')
-                    .any(|t| t.trim().eq_ignore_ascii_case(token))
-            })
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
         })
     };
     request.uri().path() == WEBSOCKET_PATH
@@ -107,9 +105,12 @@ pub fn accept(mut request: Request<Incoming>, state: watch::Receiver<Utf8Bytes>)
             let config = WebSocketConfig::default()
                 .max_message_size(Some(MAX_INCOMING))
                 .max_frame_size(Some(MAX_INCOMING));
-            let socket =
-                WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
-                    .await;
+            let socket = WebSocketStream::from_raw_socket(
+                TokioIo::new(upgraded),
+                Role::Server,
+                Some(config),
+            )
+            .await;
             serve(socket, state).await;
         }
     });

@@ -54,9 +54,10 @@ pub const MAX_AGE: Duration = Duration::from_secs(300);
 /// waits ~40 ms for a delayed ACK.
 pub fn listen(host: &str, port: u16) -> io::Result<std::net::TcpListener> {
     use std::net::ToSocketAddrs;
-    let address = (host, port).to_socket_addrs()?.next().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::NotFound, format!("no address for {host}"))
-    })?;
+    let address = (host, port)
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("no address for {host}")))?;
     let socket = socket2::Socket::new(
         socket2::Domain::for_address(address),
         socket2::Type::STREAM,
@@ -104,12 +105,14 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                 tokio::spawn(connection(stream, shared.clone()));
             }
             // The client gave up before it was accepted.
-            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+                ) => {}
             Err(e) => {
                 if pause == FIRST_PAUSE {
-                    eprintln!(
-                        "warning: cannot accept connections ({e}); pausing until some close"
-                    );
+                    eprintln!("warning: cannot accept connections ({e}); pausing until some close");
                 }
                 tokio::time::sleep(pause).await;
                 pause = (pause * 2).min(Duration::from_secs(1));
@@ -149,9 +152,6 @@ fn answer(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
     if reload::is_upgrade(&request) {
         return reload::accept(request, shared.state.subscribe());
     }
-    let url = request
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str());
+    let url = request.uri().path_and_query().map_or("/", |p| p.as_str());
     http::respond(request.method(), url, &shared.snapshot())
 }
