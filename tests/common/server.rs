@@ -157,13 +157,15 @@ impl Server {
             .unwrap()
     }
 
-    /// A WebSocket connected to the reload endpoint.
+    /// A WebSocket connected to the reload endpoint; reads time out after 15 s.
     pub fn socket(&self) -> WebSocket<MaybeTlsStream<TcpStream>> {
         let ws_url = format!("{}__ismsbook/ws", self.url.replacen("http://", "ws://", 1));
-        let (mut ws, _) = tungstenite::connect(ws_url).unwrap();
-        if let MaybeTlsStream::Plain(s) = ws.get_mut() {
-            s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-        }
+        let stream = TcpStream::connect(self.address()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        let (ws, _) = tungstenite::client::client(ws_url, MaybeTlsStream::Plain(stream))
+            .unwrap_or_else(|e| panic!("no WebSocket handshake: {e}"));
         ws
     }
 }
