@@ -29,7 +29,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
+};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
@@ -283,32 +285,8 @@ impl Bound {
         server::start(listener, shared.clone()).map_err(ServeError::Start)?;
 
         let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-        let mut watcher =
-            new_debouncer(Duration::from_millis(10), None, tx).map_err(|e| ServeError::Watch {
-                path: options.root.clone(),
-                why: e.to_string(),
-            })?;
-        let mut watch = |path: &PathBuf, mode| {
-            watcher.watch(path, mode).map_err(|e| ServeError::Watch {
-                path: path.clone(),
-                why: e.to_string(),
-            })
-        };
-        watch(&layout.root, RecursiveMode::NonRecursive)?;
-        if layout.src.is_dir() {
-            watch(&layout.src, RecursiveMode::Recursive)?;
-        }
-        if let Some(t) = &layout.theme
-            && t.is_dir()
-        {
-            watch(t, RecursiveMode::Recursive)?;
-        }
-
-        let host = match address.ip() {
-            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-            std::net::IpAddr::V4(ip) => ip.to_string(),
-        };
-        let url = format!("http://{host}:{}/", address.port());
+        let _watcher = watch(&layout, tx)?;
+        let url = url_of(address);
         println!(
             "Serving {} at {url} (Ctrl-C to stop)",
             options.root.display()
@@ -321,27 +299,71 @@ impl Bound {
 
         for result in rx {
             let Ok(events) = result else { continue };
-            let mut found: Vec<Change> = Vec::new();
-            // Reading a file is an event too (the build reads them all): only
-            // creations, modifications, renames and removals count.
-            for event in events
-                .iter()
-                .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-            {
-                for path in &event.paths {
-                    if let Some(change) = classify(&layout, path)
-                        && !found.contains(&change)
-                    {
-                        found.push(change);
-                    }
-                }
-            }
+            let found = changes_in(&layout, &events);
             if !found.is_empty() {
                 rebuild(&found);
             }
         }
         Ok(())
     }
+}
+
+/// Watches the handbook's root (not its subfolders), its content folder and
+/// its theme folder, sending debounced events to `tx`.
+fn watch(
+    layout: &Layout,
+    tx: mpsc::Sender<DebounceEventResult>,
+) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>, ServeError> {
+    let mut watcher =
+        new_debouncer(Duration::from_millis(10), None, tx).map_err(|e| ServeError::Watch {
+            path: layout.root.clone(),
+            why: e.to_string(),
+        })?;
+    let mut add = |path: &PathBuf, mode| {
+        watcher.watch(path, mode).map_err(|e| ServeError::Watch {
+            path: path.clone(),
+            why: e.to_string(),
+        })
+    };
+    add(&layout.root, RecursiveMode::NonRecursive)?;
+    if layout.src.is_dir() {
+        add(&layout.src, RecursiveMode::Recursive)?;
+    }
+    if let Some(t) = &layout.theme
+        && t.is_dir()
+    {
+        add(t, RecursiveMode::Recursive)?;
+    }
+    Ok(watcher)
+}
+
+/// The changes that file events make, each once.
+fn changes_in(layout: &Layout, events: &[DebouncedEvent]) -> Vec<Change> {
+    let mut found: Vec<Change> = Vec::new();
+    // Reading a file is an event too (the build reads them all): only
+    // creations, modifications, renames and removals count.
+    for event in events
+        .iter()
+        .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+    {
+        for path in &event.paths {
+            if let Some(change) = classify(layout, path)
+                && !found.contains(&change)
+            {
+                found.push(change);
+            }
+        }
+    }
+    found
+}
+
+/// The URL of the server at `address`.
+fn url_of(address: SocketAddr) -> String {
+    let host = match address.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("http://{host}:{}/", address.port())
 }
 
 /// What is built after a published site: its search index, and
