@@ -62,7 +62,8 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files, by path.
     pub statics: Vec<StaticFile>,
-    /// Site paths of the `additional-css` stylesheets, linked after the theme's.
+    /// Links (from the site root) to the `additional-css` stylesheets,
+    /// linked after the theme's.
     pub additional_css: Vec<String>,
     /// Template name → the path to show in errors.
     paths: BTreeMap<String, PathBuf>,
@@ -357,7 +358,11 @@ fn additional_css(
                         "additional-css: two files are called `{name}`; rename one"
                     )),
                     std::collections::btree_map::Entry::Vacant(slot) => {
-                        urls.push(format!("static/{}", slot.key()));
+                        urls.push(crate::handbook::urls::href(&format!(
+                            "{}/{}",
+                            crate::handbook::urls::STATIC_DIR,
+                            slot.key()
+                        )));
                         slot.insert(Origin::Disk(path.clone()));
                         None
                     }

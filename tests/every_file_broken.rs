@@ -155,7 +155,10 @@ fn check_and_build_report(dir: &Path, message: &str) {
         let all = format!("{}{}", run.stdout, run.stderr);
         assert!(!all.contains("panicked"), "{command} panicked:\n{all}");
         assert_eq!(run.code, 1, "{command}:\n{all}");
-        assert!(all.contains(message), "{command}: no `{message}` in:\n{all}");
+        assert!(
+            all.contains(message),
+            "{command}: no `{message}` in:\n{all}"
+        );
     }
 }
 
@@ -215,7 +218,9 @@ fn a_reporting_loop_is_reported_once_at_its_first_role() {
         .collect();
     assert_eq!(
         loops,
-        ["content/roles/a-lead.md:1:1: error[reporting-loop]: reporting line loops: a-lead → c-lead → b-lead → a-lead"],
+        [
+            "content/roles/a-lead.md:1:1: error[reporting-loop]: reporting line loops: a-lead → c-lead → b-lead → a-lead"
+        ],
         "{}",
         run.stdout
     );
