@@ -4,7 +4,7 @@
 //! the [`Output`] it is given. Template errors are collected and reported
 //! once per template location, however many pages hit them.
 
-mod csv;
+pub mod csv;
 pub mod print;
 pub mod views;
 
