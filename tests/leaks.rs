@@ -54,3 +54,44 @@ fn soa_csv_cells_cannot_run_as_formulas_and_the_file_starts_with_a_bom() {
     assert_eq!(&row[6], "'@SUM(A1:A9)");
     assert_eq!(&row[7], "'-2+3 Café");
 }
+
+#[cfg(unix)]
+#[test]
+fn check_never_prints_a_line_of_a_file_outside_the_content_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.env"), "API_KEY=hunter2\n").unwrap();
+    let book = fixture("minimal");
+    let content = book.path().join("content");
+    std::os::unix::fs::symlink(outside.path().join("secret.env"), content.join("notes.md"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.env"), content.join("key.txt")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", content.join("environ.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), content.join("shared")).unwrap();
+
+    let run: Run = ismsbook()
+        .current_dir(book.path())
+        .args(["check", ".", "--today", TODAY])
+        .env("ISMSBOOK_TEST_SECRET", "s3cr3t-value")
+        .output()
+        .unwrap()
+        .into();
+    let built = build(book.path(), &book.path().join("out"));
+    for (command, run) in [("check", &run), ("build", &built)] {
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 1, "{command}: {all}");
+        for name in ["notes.md", "key.txt", "environ.md", "shared"] {
+            assert!(
+                all.contains(&format!("{name}:1:1: error[unreadable-file]")),
+                "{command}: {name} not refused:\n{all}"
+            );
+        }
+        assert!(
+            !all.contains("hunter2"),
+            "{command} printed the secret:\n{all}"
+        );
+        assert!(
+            !all.contains("s3cr3t-value"),
+            "{command} printed the environment:\n{all}"
+        );
+    }
+}
