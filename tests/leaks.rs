@@ -95,3 +95,105 @@ fn check_never_prints_a_line_of_a_file_outside_the_content_folder() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn paths_in_book_toml_stay_inside_the_handbook_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.env"), "API_KEY=hunter2\n").unwrap();
+    let secret = outside.path().join("secret.env");
+    let cases: Vec<(String, &str, Option<&str>)> = vec![
+        (
+            "[output.html]\nadditional-css = [\"/etc/passwd\"]\n".into(),
+            "[output.html] additional-css: `/etc/passwd` is outside the handbook folder",
+            None,
+        ),
+        (
+            "[output.html]\nadditional-css = [\"../secret.env\"]\n".into(),
+            "[output.html] additional-css: `../secret.env` is outside the handbook folder",
+            None,
+        ),
+        (
+            "[output.html]\nadditional-css = [\"style/extra.css\"]\n".into(),
+            "[output.html] additional-css: `style/extra.css` is outside the handbook folder",
+            Some("style/extra.css"),
+        ),
+        (
+            format!("[output.html]\ntheme = \"{}\"\n", outside.path().display()),
+            "[output.html] theme: ",
+            None,
+        ),
+        (
+            "[build]\nbuild-dir = \"../../site\"\n".into(),
+            "[build] build-dir: `../../site` is outside the handbook folder; to build elsewhere, give `ismsbook build -d DIR`",
+            None,
+        ),
+    ];
+    for (table, message, link) in cases {
+        let book = fixture("minimal");
+        if let Some(link) = link {
+            let path = book.path().join(link);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(&secret, path).unwrap();
+        }
+        edit(book.path(), "book.toml", |t| format!("{t}\n{table}"));
+        let run: Run = ismsbook()
+            .current_dir(book.path())
+            .args(["build", ".", "--today", TODAY])
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(run.code, 1, "{table}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("book.toml:") && run.stderr.contains(message),
+            "{table}: expected `{message}` in:\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+        assert!(!book.path().join("book").exists(), "{table}: nothing built");
+    }
+    // `src` through a symbolic link to a folder elsewhere.
+    let book = fixture("minimal");
+    let elsewhere = outside.path().join("content");
+    std::fs::rename(book.path().join("content"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, book.path().join("content")).unwrap();
+    let run = build(book.path(), &book.path().join("out"));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("[book] src: `content` is outside the handbook folder"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_theme_file_linking_out_of_the_theme_is_refused_not_published() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.env"), "API_KEY=hunter2\n").unwrap();
+    let book = fixture("minimal");
+    let statics = book.path().join("themes/default/static");
+    std::fs::create_dir_all(&statics).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.env"), statics.join("leak.css"))
+        .unwrap();
+    std::fs::write(statics.join(".DS_Store"), "junk").unwrap();
+    let site = book.path().join("out");
+    let run = build(book.path(), &site);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("static/leak.css:1:1: error[unreadable-file]: this symbolic link points outside the theme's static folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2"));
+    assert!(!site.exists());
+
+    std::fs::remove_file(statics.join("leak.css")).unwrap();
+    let run = build(book.path(), &site);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !site.join("static/.DS_Store").exists(),
+        "hidden files stay out"
+    );
+}
