@@ -85,6 +85,8 @@ rules! {
     UnknownRole = "unknown-role", Error, "role ids in front matter name existing roles";
     /// A file takes a path that ismsbook generates.
     ReservedPath = "reserved-path", Error, "no file takes a path that ismsbook generates";
+    /// Two files of the site would be one where case is ignored.
+    CaseCollision = "case-collision", Error, "no two files of the site have paths that differ only by case";
     /// An implementation statement lacks or contradicts a required field.
     InvalidStatement = "invalid-statement", Error, "statements give a justification, and a status when applicable";
     /// Roles report to each other in a loop.

@@ -111,6 +111,7 @@ pub fn link_with(
         committed,
     } = content;
     let sorted = Sorted::new(documents, catalog, diagnostics);
+    check_case_collisions(&sorted, assets, diagnostics);
     let mut index = sorted.index(assets, catalog, diagnostics);
     for rel in unreadable.keys() {
         index.unreadable_files.insert(rel.clone());
@@ -405,6 +406,68 @@ impl<'a> Sorted<'a> {
             index.assets.insert(asset.rel.clone());
         }
         index
+    }
+}
+
+/// Reports files of the site whose paths differ only by case (or by
+/// Unicode normalisation): on Windows and macOS, and on most USB sticks,
+/// they would be one file, and one page would replace the other.
+fn check_case_collisions(
+    sorted: &Sorted<'_>,
+    assets: &[crate::content::Asset],
+    diagnostics: &mut Diagnostics,
+) {
+    use unicode_normalization::UnicodeNormalization;
+    // Output path, the source file (None: generated), where to point.
+    let mut claims: Vec<(String, Option<(&str, &std::path::Path)>, Position)> =
+        vec![(urls::HOME.to_owned(), None, Position::START)];
+    // An id written in the front matter is pointed at; else the file name is the id.
+    let at_id = |doc: &Document, written: bool, id: &str| match written {
+        true => doc.locate("id", Some(id)),
+        false => Position::START,
+    };
+    for (doc, m, id) in &sorted.policies {
+        let source = Some((doc.rel.as_str(), doc.path.as_path()));
+        claims.push((urls::policy(id), source, at_id(doc, m.id.is_some(), id)));
+    }
+    for (doc, m, id) in &sorted.roles {
+        let source = Some((doc.rel.as_str(), doc.path.as_path()));
+        claims.push((urls::role(id), source, at_id(doc, m.id.is_some(), id)));
+    }
+    for (doc, _, url) in &sorted.pages {
+        if url != urls::HOME {
+            let source = Some((doc.rel.as_str(), doc.path.as_path()));
+            claims.push((url.clone(), source, Position::START));
+        }
+    }
+    for a in assets {
+        let source = Some((a.rel.as_str(), a.path.as_path()));
+        claims.push((a.rel.clone(), source, Position::START));
+    }
+    let key = |path: &str| path.nfc().collect::<String>().to_lowercase();
+    let mut first: FxHashMap<String, usize> = FxHashMap::default();
+    for (i, (path, source, at)) in claims.iter().enumerate() {
+        let Some(&j) = first.get(&key(path)) else {
+            first.insert(key(path), i);
+            continue;
+        };
+        let (Some((rel, file)), (other_path, other)) = (source, (&claims[j].0, claims[j].1)) else {
+            continue;
+        };
+        let other = other.map_or("the home page".to_owned(), |(r, _)| format!("`{r}`"));
+        let written = match path == other_path {
+            true => format!("are both written to {path}"),
+            false => format!(
+                "are written to {other_path} and {path}, which are one file where case is \
+                 ignored (Windows, macOS)"
+            ),
+        };
+        diagnostics.error(
+            Rule::CaseCollision,
+            file,
+            *at,
+            format!("{other} and `{rel}` {written}; rename one"),
+        );
     }
 }
 
