@@ -121,6 +121,10 @@ pub struct BuildArgs {
     /// Open the built handbook in the default web browser.
     #[arg(long)]
     pub open: bool,
+    /// Replace the output folder even if it holds files that ismsbook did
+    /// not write (never the handbook's own folders, never a file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -283,8 +287,13 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn build(args: &BuildArgs) -> ExitCode {
-    let result = pipeline::today(args.today)
-        .and_then(|today| pipeline::build(&args.dir, args.dest.as_deref(), today));
+    let result = pipeline::today(args.today).and_then(|today| {
+        let replace = match args.force {
+            true => pipeline::Replace::AnyFolder,
+            false => pipeline::Replace::EarlierBuilds,
+        };
+        pipeline::build(&args.dir, args.dest.as_deref(), today, replace)
+    });
     match result {
         Ok(report) => {
             eprintln!(

@@ -24,7 +24,7 @@ use crate::fs::{self, FsError};
 use crate::handbook::{self, Handbook};
 use crate::render;
 use crate::search;
-use crate::site::{Discard, Output, Site};
+use crate::site::{self, Discard, Found, Output, Site};
 use crate::theme::{self, Theme};
 
 /// Why a build did not produce a site.
@@ -45,6 +45,31 @@ pub enum BuildError {
     /// The output folder would overwrite the sources.
     #[error("refusing to build into {}: it holds the handbook's own files; choose another output folder", .0.display())]
     UnsafeDestination(PathBuf),
+    /// The output folder is inside the content or theme folder, which the
+    /// next build would read.
+    #[error(
+        "refusing to build into {}: it is inside the {} folder, so the next build would read \
+         the site as its own files; choose an output folder outside it",
+        .0.display(),
+        .1
+    )]
+    InsideSources(PathBuf, &'static str),
+    /// The output path is a file.
+    #[error("refusing to build into {}: it is a file, not a folder; choose another output folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// The output folder holds what ismsbook did not write.
+    #[error(
+        "refusing to replace {}: it holds {}, which ismsbook did not write; choose a new or \
+         empty folder, or give --force to replace the folder and everything in it",
+        .folder.display(),
+        .found.display()
+    )]
+    Occupied {
+        /// The output folder.
+        folder: PathBuf,
+        /// The first thing found in it that a build does not write.
+        found: PathBuf,
+    },
 }
 
 /// What a successful build did.
@@ -209,8 +234,23 @@ pub fn write_site(
     Ok(pages.map_err(BuildError::Problems)? + index?)
 }
 
+/// Which output folders a build replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Replace {
+    /// Only a new or empty folder, or an earlier build ([`site::inspect`]).
+    #[default]
+    EarlierBuilds,
+    /// Any folder but the sources (`--force`).
+    AnyFolder,
+}
+
 /// Builds the handbook at `root` into `destination` (default: its build-dir).
-pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Report, BuildError> {
+pub fn build(
+    root: &Path,
+    destination: Option<&Path>,
+    today: Date,
+    replace: Replace,
+) -> Result<Report, BuildError> {
     let started = Instant::now();
     let config = Config::load(root)?;
     let destination = destination.map_or_else(|| config.build_dir(), Path::to_path_buf);
@@ -221,6 +261,7 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
         warnings,
     } = prepare(&config, today)?;
 
+    check_replaceable(&destination, replace)?;
     let site = Site::create(&destination)?;
     let mut folders = render::all_paths(&handbook, &theme);
     folders.extend(search::folders());
@@ -239,8 +280,9 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
     })
 }
 
-/// Refuses an output folder that is, or contains, the sources: replacing
-/// it would delete the handbook.
+/// Refuses an output folder that is, or contains, the sources (replacing
+/// it would delete the handbook) or is inside them (the next build would
+/// read the site).
 fn check_destination(config: &Config, destination: &Path) -> Result<(), BuildError> {
     let absolute = |p: &Path| -> Result<PathBuf, FsError> {
         // The destination may not exist yet: resolve its nearest existing ancestor.
@@ -271,5 +313,30 @@ fn check_destination(config: &Config, destination: &Path) -> Result<(), BuildErr
     if protected.iter().any(|p| p.starts_with(&dest)) {
         return Err(BuildError::UnsafeDestination(destination.to_path_buf()));
     }
+    let sources = [
+        (Some(config.src_dir()), "content"),
+        (theme::folder(config), "theme"),
+    ];
+    for (folder, name) in sources {
+        if let Some(folder) = folder
+            && dest.starts_with(absolute(&folder)?)
+        {
+            return Err(BuildError::InsideSources(destination.to_path_buf(), name));
+        }
+    }
     Ok(())
+}
+
+/// Refuses a file, and a folder that holds what a build did not write
+/// unless `replace` says any folder will do.
+fn check_replaceable(destination: &Path, replace: Replace) -> Result<(), BuildError> {
+    match site::inspect(destination) {
+        Found::Nothing | Found::Site => Ok(()),
+        Found::File => Err(BuildError::NotAFolder(destination.to_path_buf())),
+        Found::Other(_) if replace == Replace::AnyFolder => Ok(()),
+        Found::Other(found) => Err(BuildError::Occupied {
+            folder: destination.to_path_buf(),
+            found,
+        }),
+    }
 }
