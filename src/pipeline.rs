@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
 use crate::content::{self, meta::Date};
-use crate::diagnostics::{Diagnostics, Rule};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule};
 use crate::fs::{self, FsError};
 use crate::handbook::{self, Handbook};
 use crate::render;
@@ -231,7 +231,30 @@ pub fn write_site(
             false => Ok(0),
         },
     );
-    Ok(pages.map_err(BuildError::Problems)? + index?)
+    match (pages, index) {
+        (Ok(pages), Ok(index)) => Ok(pages + index),
+        // Write failures, from both sides, are one problem: the first.
+        (pages, index) => {
+            let mut failed: Vec<Diagnostic> =
+                index.err().map(|e| e.diagnostic()).into_iter().collect();
+            let mut problems = Diagnostics::new();
+            for d in pages.err().into_iter().flatten() {
+                match d.rule {
+                    Rule::Io => failed.push(d),
+                    _ => problems.push(d),
+                }
+            }
+            Err(BuildError::Problems(match fs::one_write_error(failed) {
+                Some(io) => Diagnostics::from_iter([io]),
+                None => problems,
+            }))
+        }
+    }
+}
+
+/// A failure to write the site, as a problem like any other (`error[io]`).
+fn write_failed(e: FsError) -> BuildError {
+    BuildError::Problems(Diagnostics::from_iter([e.diagnostic()]))
 }
 
 /// Which output folders a build replaces.
@@ -262,12 +285,13 @@ pub fn build(
     } = prepare(&config, today)?;
 
     check_replaceable(&destination, replace)?;
-    let site = Site::create(&destination)?;
+    let site = Site::create(&destination).map_err(write_failed)?;
     let mut folders = render::all_paths(&handbook, &theme);
     folders.extend(search::folders());
-    site.create_folders(folders.iter().map(String::as_str))?;
+    site.create_folders(folders.iter().map(String::as_str))
+        .map_err(write_failed)?;
     let files = write_site(&handbook, &theme, &site)?;
-    site.commit()?;
+    site.commit().map_err(write_failed)?;
     // Freeing every document and page takes tens of milliseconds at 10,000
     // documents: done on the side, it does not hold up the caller (or the
     // exit of `ismsbook build`).
@@ -338,5 +362,44 @@ fn check_replaceable(destination: &Path, replace: Replace) -> Result<(), BuildEr
             folder: destination.to_path_buf(),
             found,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output on a full disk: every write fails.
+    struct FullDisk;
+
+    impl Output for FullDisk {
+        fn write(&self, rel: &str, _bytes: &[u8]) -> Result<(), FsError> {
+            Err(FsError {
+                action: "cannot write",
+                path: PathBuf::from("book").join(rel),
+                source: std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full"),
+            })
+        }
+    }
+
+    #[test]
+    fn a_full_disk_is_one_io_error_naming_the_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(root).unwrap();
+        let prepared = prepare(&config, Date::parse("2026-11-24").unwrap()).unwrap();
+        let Err(BuildError::Problems(problems)) =
+            write_site(&prepared.handbook, &prepared.theme, &FullDisk)
+        else {
+            panic!("writing to a full disk must fail");
+        };
+        let problems = problems.into_sorted();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let io = &problems[0];
+        assert_eq!(io.rule, Rule::Io);
+        assert!(io.file.starts_with("book"), "{io}");
+        assert_eq!(
+            io.message,
+            "cannot write: disk full; free some space on that disk, then build again"
+        );
     }
 }

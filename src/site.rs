@@ -370,16 +370,28 @@ impl Output for Site {
                 return Ok(());
             }
         }
-        fs::write(&path, bytes)
+        fs::write(&path, bytes).map_err(|e| self.named(rel, e))
     }
 
     fn stream<'a>(&'a self, rel: &str) -> Result<Box<dyn Stream + 'a>, FsError> {
         let path = self.staging.path().join(rel);
-        let file = fs::create(&path)?;
+        let file = fs::create(&path).map_err(|e| self.named(rel, e))?;
         Ok(Box::new(FileStream {
             out: std::io::BufWriter::with_capacity(256 * 1024, file),
-            path,
+            path: self.destination.join(rel),
         }))
+    }
+}
+
+impl Site {
+    /// A failure on the staging copy of `rel`, named as the user knows the
+    /// file: in the destination (the staging folder is beside it, on the
+    /// same disk, and is gone once the build stops).
+    fn named(&self, rel: &str, e: FsError) -> FsError {
+        FsError {
+            path: self.destination.join(rel),
+            ..e
+        }
     }
 }
 

@@ -298,3 +298,50 @@ fn a_build_killed_while_swapping_leaves_a_whole_site() {
         "no folder left over"
     );
 }
+
+/// `build` with files over 4 kB refused by the system (`ulimit -f`, the
+/// signal it sends ignored), as a full disk refuses them.
+#[cfg(unix)]
+fn build_with_small_file_limit(book: &Path, dest: &Path) -> Run {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_ismsbook"))
+        .arg("build")
+        .arg(book)
+        .arg("-d")
+        .arg(dest)
+        .args(["--today", TODAY])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+        .into()
+}
+
+#[cfg(unix)]
+#[test]
+fn writes_that_fail_on_every_page_are_one_io_error_and_the_old_site_stays() {
+    let book = fixture("minimal");
+    let dest = book.path().join("book");
+    let run = build(book.path(), &dest);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = snapshot(&dest);
+
+    std::fs::write(book.path().join("content/extra.md"), "---\ntitle: X\n---\n").unwrap();
+    let run = build_with_small_file_limit(book.path(), &dest);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error["))
+        .collect();
+    assert_eq!(errors.len(), 1, "one error:\n{}", run.stderr);
+    let folder = dest.display().to_string();
+    assert!(
+        errors[0].starts_with(&folder) && errors[0].contains(": error[io]: cannot write: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(&dest), before, "the old site is intact");
+    assert_eq!(leftovers(&dest), Vec::<String>::new());
+}
