@@ -95,6 +95,9 @@ rules! {
     BrokenLink = "broken-link", Error, "links point at documents, ids and files that exist";
     /// A link could run code in the reader's browser.
     UnsafeLink = "unsafe-link", Error, "no `javascript:`, `vbscript:` or `data:` links";
+    /// A body with raw HTML nests elements too deep, or has a tag with too
+    /// many attributes, to sanitise in reasonable time.
+    RawHtmlTooComplex = "raw-html-too-complex", Error, "bodies with raw HTML nest elements at most 256 deep, with at most 512 attributes a tag";
     /// The theme cannot render.
     Template = "template", Error, "the theme's templates compile and render";
     /// The site could not be written.
