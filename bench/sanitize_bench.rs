@@ -46,7 +46,7 @@ fn main() {
     let shapes: Vec<(String, String)> = vec![
         ("50,000 nested <div>".into(), nested(50_000, 0)),
         ("10,000 nested <div>".into(), nested(10_000, 0)),
-        ("255 nested <div>, repeated".into(), nested(255, SIZE)),
+        ("250 nested <div>, repeated".into(), nested(250, SIZE)),
         ("100 nested <div>, repeated".into(), nested(100, SIZE)),
         (
             "63 nested table/tbody/tr/td, repeated".into(),
