@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use common::*;
@@ -130,21 +130,6 @@ fn each_file_of_the_example_broken_or_removed_is_reported_without_a_panic() {
         failures.len(),
         failures.first().map_or("", String::as_str)
     );
-}
-
-/// The starter handbook of `ismsbook init`, in a temporary folder.
-fn starter() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("p");
-    let run: Run = ismsbook()
-        .arg("init")
-        .arg(&dir)
-        .args(["--today", TODAY])
-        .output()
-        .unwrap()
-        .into();
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    (tmp, dir)
 }
 
 /// `check` and `build` of `dir`: both exit 1, name `message`, never panic.

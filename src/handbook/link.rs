@@ -409,6 +409,28 @@ impl<'a> Sorted<'a> {
     }
 }
 
+/// A file of the site and where it comes from, for [`check_case_collisions`].
+struct Claim<'a> {
+    /// Its path in the site.
+    path: String,
+    /// Its source file (content path and path for messages); None: generated.
+    source: Option<(&'a str, &'a std::path::Path)>,
+    /// Where to point in its source.
+    at: Position,
+}
+
+impl<'a> Claim<'a> {
+    /// The page of a document; `id` if written in its front matter (it is
+    /// pointed at; else the file name is the id).
+    fn of(doc: &'a Document, path: String, id: Option<&str>) -> Claim<'a> {
+        Claim {
+            path,
+            source: Some((doc.rel.as_str(), doc.path.as_path())),
+            at: id.map_or(Position::START, |id| doc.locate("id", Some(id))),
+        }
+    }
+}
+
 /// Reports files of the site whose paths differ only by case (or by
 /// Unicode normalisation): on Windows and macOS, and on most USB sticks,
 /// they would be one file, and one page would replace the other.
@@ -418,55 +440,53 @@ fn check_case_collisions(
     diagnostics: &mut Diagnostics,
 ) {
     use unicode_normalization::UnicodeNormalization;
-    // Output path, the source file (None: generated), where to point.
-    let mut claims: Vec<(String, Option<(&str, &std::path::Path)>, Position)> =
-        vec![(urls::HOME.to_owned(), None, Position::START)];
-    // An id written in the front matter is pointed at; else the file name is the id.
-    let at_id = |doc: &Document, written: bool, id: &str| match written {
-        true => doc.locate("id", Some(id)),
-        false => Position::START,
-    };
+    let mut claims = vec![Claim {
+        path: urls::HOME.to_owned(),
+        source: None,
+        at: Position::START,
+    }];
     for (doc, m, id) in &sorted.policies {
-        let source = Some((doc.rel.as_str(), doc.path.as_path()));
-        claims.push((urls::policy(id), source, at_id(doc, m.id.is_some(), id)));
+        let written = m.id.is_some().then_some(id.as_str());
+        claims.push(Claim::of(doc, urls::policy(id), written));
     }
     for (doc, m, id) in &sorted.roles {
-        let source = Some((doc.rel.as_str(), doc.path.as_path()));
-        claims.push((urls::role(id), source, at_id(doc, m.id.is_some(), id)));
+        let written = m.id.is_some().then_some(id.as_str());
+        claims.push(Claim::of(doc, urls::role(id), written));
     }
-    for (doc, _, url) in &sorted.pages {
-        if url != urls::HOME {
-            let source = Some((doc.rel.as_str(), doc.path.as_path()));
-            claims.push((url.clone(), source, Position::START));
-        }
+    for (doc, _, url) in sorted.pages.iter().filter(|(_, _, u)| u != urls::HOME) {
+        claims.push(Claim::of(doc, url.clone(), None));
     }
-    for a in assets {
-        let source = Some((a.rel.as_str(), a.path.as_path()));
-        claims.push((a.rel.clone(), source, Position::START));
-    }
+    claims.extend(assets.iter().map(|a| Claim {
+        path: a.rel.clone(),
+        source: Some((a.rel.as_str(), a.path.as_path())),
+        at: Position::START,
+    }));
     let key = |path: &str| path.nfc().collect::<String>().to_lowercase();
     let mut first: FxHashMap<String, usize> = FxHashMap::default();
-    for (i, (path, source, at)) in claims.iter().enumerate() {
-        let Some(&j) = first.get(&key(path)) else {
-            first.insert(key(path), i);
+    for (i, claim) in claims.iter().enumerate() {
+        let Some(&j) = first.get(&key(&claim.path)) else {
+            first.insert(key(&claim.path), i);
             continue;
         };
-        let (Some((rel, file)), (other_path, other)) = (source, (&claims[j].0, claims[j].1)) else {
+        let (Some((rel, file)), other) = (claim.source, &claims[j]) else {
             continue;
         };
-        let other = other.map_or("the home page".to_owned(), |(r, _)| format!("`{r}`"));
-        let written = match path == other_path {
-            true => format!("are both written to {path}"),
+        let named = other
+            .source
+            .map_or("the home page".to_owned(), |(r, _)| format!("`{r}`"));
+        let written = match claim.path == other.path {
+            true => format!("are both written to {}", claim.path),
             false => format!(
-                "are written to {other_path} and {path}, which are one file where case is \
-                 ignored (Windows, macOS)"
+                "are written to {} and {}, which are one file where case is ignored \
+                 (Windows, macOS)",
+                other.path, claim.path
             ),
         };
         diagnostics.error(
             Rule::CaseCollision,
             file,
-            *at,
-            format!("{other} and `{rel}` {written}; rename one"),
+            claim.at,
+            format!("{named} and `{rel}` {written}; rename one"),
         );
     }
 }
