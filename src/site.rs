@@ -114,36 +114,44 @@ pub fn inspect(destination: &Path) -> Found {
     if !meta.is_dir() {
         return Found::File;
     }
-    let mut entries = walkdir::WalkDir::new(destination).min_depth(1).into_iter();
-    let Some(first) = entries.next() else {
+    let mut top: Vec<PathBuf> = std::fs::read_dir(destination)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    if top.is_empty() {
         return Found::Site;
-    };
-    let foreign = std::iter::once(first).chain(entries).find_map(|e| match e {
-        Ok(e) if e.file_name().to_string_lossy().starts_with('.') || e.path_is_symlink() => {
-            Some(e.into_path())
-        }
-        Ok(_) => None,
-        Err(e) => Some(e.path().unwrap_or(destination).to_path_buf()),
-    });
-    if let Some(path) = foreign {
-        return Found::Other(path);
     }
     let file = |rel: &str| destination.join(rel).is_file();
     let soa = std::fs::read(destination.join(crate::handbook::urls::SOA_CSV)).is_ok_and(|b| {
         let text = b.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&b);
         text.starts_with(b"Control,Title,")
     });
-    if file("index.html") && file("controls/5.1.html") && soa && destination.join("static").is_dir()
-    {
-        return Found::Site;
+    let built = file("index.html")
+        && file("controls/5.1.html")
+        && soa
+        && destination.join("static").is_dir();
+    if !built {
+        // Name what is there, a hidden entry (`.git`) first.
+        top.sort_by_key(|p| (!hidden(p), p.clone()));
+        return Found::Other(top.swap_remove(0));
     }
-    // Name what is there that a build would not have written.
-    let entry = std::fs::read_dir(destination)
-        .ok()
-        .and_then(|mut d| d.next())
-        .and_then(Result::ok)
-        .map_or_else(|| destination.to_path_buf(), |e| e.path());
-    Found::Other(entry)
+    let foreign = walkdir::WalkDir::new(destination)
+        .min_depth(1)
+        .into_iter()
+        .find_map(|e| match e {
+            Ok(e) if hidden(e.path()) || e.path_is_symlink() => Some(e.into_path()),
+            Ok(_) => None,
+            Err(e) => Some(e.path().unwrap_or(destination).to_path_buf()),
+        });
+    match foreign {
+        Some(path) => Found::Other(path),
+        None => Found::Site,
+    }
+}
+
+/// Whether a file's name starts with `.`.
+fn hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 /// A site being written to disk.
