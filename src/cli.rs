@@ -121,6 +121,10 @@ pub struct BuildArgs {
     /// Open the built handbook in the default web browser.
     #[arg(long)]
     pub open: bool,
+    /// Replace the output folder even if it holds files that ismsbook did
+    /// not write (never the handbook's own folders, never a file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -309,7 +313,11 @@ fn warn_if_reachable(address: std::net::SocketAddr) {
 
 fn build(args: &BuildArgs) -> ExitCode {
     let result = pipeline::today(args.today).and_then(|today| {
-        pipeline::build(&config::find_root(&args.dir), args.dest.as_deref(), today)
+        let replace = match args.force {
+            true => pipeline::Replace::AnyFolder,
+            false => pipeline::Replace::EarlierBuilds,
+        };
+        pipeline::build(&config::find_root(&args.dir), args.dest.as_deref(), today, replace)
     });
     match result {
         Ok(report) => {

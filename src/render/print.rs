@@ -218,8 +218,9 @@ fn fragment(
     printed: &HashSet<String>,
 ) -> Result<String, Diagnostic> {
     let (h, refs) = (r.h, &r.refs);
-    let anchor = doc.url();
-    let html = doc.body().map(|b| rewrite(&b.html, &anchor, printed));
+    let url = doc.url();
+    let anchor = urls::href(&url);
+    let html = doc.body().map(|b| rewrite(&b.html, &url, printed));
     let html = html.as_deref();
     let mut ctx = tera::Context::new();
     let template = match doc {
@@ -271,7 +272,9 @@ fn point<'a>(body: Option<&mut views::BodyView<'a>>, html: Option<&'a str>) {
 
 /// Rewrites a body rendered for the page at `url` for the print page (at
 /// the site root): ids get the page's prefix, links to printed pages become
-/// in-page anchors, other relative links become relative to the root.
+/// in-page anchors, other relative links become relative to the root. A
+/// page's anchor is its link from the root ([`urls::href`]); `printed`
+/// holds site paths.
 ///
 /// Our bodies come from pulldown-cmark (and ammonia), which always quote
 /// attributes with `"` and escape `"` in text, so ` href="` only occurs in tags.
@@ -309,7 +312,7 @@ fn next_attribute(html: &str) -> Option<(usize, &'static str)> {
 
 /// The id of heading `id` of the page at `url`, on the print page.
 fn anchor(url: &str, id: &str) -> String {
-    format!("{url}--{id}")
+    format!("{}--{id}", urls::href(url))
 }
 
 fn link(dir: &str, url: &str, value: &str, printed: &HashSet<String>, is_href: bool) -> String {
@@ -326,15 +329,17 @@ fn link(dir: &str, url: &str, value: &str, printed: &HashSet<String>, is_href: b
         Some((p, f)) => (p, Some(f)),
         None => (value, None),
     };
-    let Some(target) = join(dir, path) else {
+    // Links in bodies are percent-encoded; the site paths are not.
+    let Some(target) = urls::decode(path).and_then(|p| join(dir, &p)) else {
         return value.to_owned();
     };
     if is_href && printed.contains(&target) {
         return match fragment {
             Some(f) if !f.is_empty() => format!("#{}", anchor(&target, f)),
-            _ => format!("#{target}"),
+            _ => format!("#{}", urls::href(&target)),
         };
     }
+    let target = urls::href(&target);
     match fragment {
         Some(f) => format!("{target}#{f}"),
         None => target,

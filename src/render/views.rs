@@ -17,10 +17,20 @@ use crate::markdown::Heading;
 /// A link to a page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
-    /// Path from the site root.
+    /// The link from the site root ([`urls::href`]: percent-encoded).
     pub url: String,
     /// Text to show.
     pub title: String,
+}
+
+impl Link {
+    /// A link to the site file at `path`, shown as `title`.
+    pub fn to(path: &str, title: &str) -> Link {
+        Link {
+            url: urls::href(path),
+            title: title.to_owned(),
+        }
+    }
 }
 
 /// A control's state as a badge.
@@ -50,9 +60,9 @@ pub struct ControlRef {
     pub title: &'static str,
     /// Its theme.
     pub theme: &'static str,
-    /// Its Annex A page.
+    /// The link to its Annex A page.
     pub url: String,
-    /// Its ISO/IEC 27002 guidance page.
+    /// The link to its ISO/IEC 27002 guidance page.
     pub guidance_url: String,
     /// Where it stands.
     pub state: Badge,
@@ -76,18 +86,12 @@ impl Refs {
         let roles: Vec<Link> = h
             .roles
             .iter()
-            .map(|r| Link {
-                url: urls::role(&r.id),
-                title: r.title.clone(),
-            })
+            .map(|r| Link::to(&urls::role(&r.id), &r.title))
             .collect();
         let policies = h
             .policies
             .iter()
-            .map(|p| Link {
-                url: urls::policy(&p.id),
-                title: p.title.clone(),
-            })
+            .map(|p| Link::to(&urls::policy(&p.id), &p.title))
             .collect();
         let controls = h
             .controls
@@ -98,8 +102,8 @@ impl Refs {
                     id: info.id,
                     title: info.title,
                     theme: info.theme.name(),
-                    url: urls::control(info.id),
-                    guidance_url: urls::guidance(info.id),
+                    url: urls::href(&urls::control(info.id)),
+                    guidance_url: urls::href(&urls::guidance(info.id)),
                     state: c.state().into(),
                     owner: c
                         .statement
@@ -652,10 +656,7 @@ pub fn contents(h: &Handbook) -> Vec<Folder> {
             });
         }
         if let Some(f) = folders.last_mut() {
-            f.pages.push(Link {
-                url: p.url.clone(),
-                title: p.title.clone(),
-            });
+            f.pages.push(Link::to(&p.url, &p.title));
         }
     }
     folders

@@ -77,7 +77,7 @@ pub const KIND_LABELS: [&str; 5] = [
 /// One searchable page.
 #[derive(Debug, Clone)]
 pub struct Doc<'a> {
-    /// Page path from the site root.
+    /// The link to the page from the site root ([`urls::href`]).
     pub url: String,
     /// Title shown in results.
     pub title: String,
@@ -132,7 +132,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             fields.push((Field::Meta, catalog.controls[c].id.to_owned()));
         }
         docs.push(Doc {
-            url: urls::policy(&p.id),
+            url: urls::href(&urls::policy(&p.id)),
             title: p.title.clone(),
             kind: DocKind::Policy,
             subtitle: format!("Owner: {} · {:?}", role_title(p.owner), p.classification),
@@ -188,7 +188,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             ),
         };
         docs.push(Doc {
-            url: urls::control(info.id),
+            url: urls::href(&urls::control(info.id)),
             title: format!("{} {}", info.id, info.title),
             kind: DocKind::Control,
             subtitle,
@@ -217,7 +217,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             .and_then(|g| g.title.clone())
             .unwrap_or_else(|| info.title.to_owned());
         docs.push(Doc {
-            url: urls::guidance(info.id),
+            url: urls::href(&urls::guidance(info.id)),
             title: format!("{} {}", info.id, title),
             kind: DocKind::Guidance,
             subtitle: format!("ISO/IEC 27002:2022 · {} control", info.theme.name()),
@@ -236,7 +236,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
         let mut fields = vec![(Field::Id, r.id.clone()), (Field::Title, r.title.clone())];
         fields.extend(r.assignees.iter().map(|a| (Field::Assignee, a.clone())));
         docs.push(Doc {
-            url: urls::role(&r.id),
+            url: urls::href(&urls::role(&r.id)),
             title: r.title.clone(),
             kind: DocKind::Role,
             subtitle: if r.assignees.is_empty() {
@@ -253,7 +253,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
     }
     for p in &h.pages {
         docs.push(Doc {
-            url: p.url.clone(),
+            url: urls::href(&p.url),
             title: p.title.clone(),
             kind: DocKind::Page,
             subtitle: p
