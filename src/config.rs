@@ -45,6 +45,8 @@ pub struct Config {
     pub iso27002: Iso27002,
     /// `[check]`
     pub check: Check,
+    /// `[risk]`: the risk criteria.
+    pub risk: crate::risk::Criteria,
 }
 
 /// `[check]`: which lints `build` and `check` report, and how.
@@ -184,6 +186,8 @@ struct File {
     iso27002: Iso27002,
     #[serde(default)]
     check: Option<CheckFile>,
+    #[serde(default)]
+    risk: Option<crate::risk::CriteriaFile>,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +264,10 @@ impl Config {
             Some(c) => check_rules(c, text, &path)?,
             None => Check::default(),
         };
+        let risk = match file.risk {
+            Some(r) => r.build(text, &path)?,
+            None => crate::risk::Criteria::default(),
+        };
         Ok(Config {
             root: root.to_path_buf(),
             book: file.book,
@@ -269,6 +277,7 @@ impl Config {
             html: file.output.html,
             iso27002: file.iso27002,
             check,
+            risk,
         })
     }
 

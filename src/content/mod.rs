@@ -3,7 +3,7 @@
 //! Walks the content folder, reads every Markdown file in parallel, cuts off
 //! its front matter and reads it into the typed fields of its kind. The kind
 //! comes from the top folder: `policies/`, `controls/`, `roles/`, `guidance/`,
-//! anything else is a plain page. Other files (images, PDFs) are assets,
+//! `risks/`; anything else is a plain page. Other files (images, PDFs) are assets,
 //! copied to the site as they are. Problems are collected, not fatal.
 
 pub mod frontmatter;
@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
 use crate::fs;
-use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta};
+use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RiskMeta, RoleMeta};
 
 /// What a document is, from the folder it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +30,8 @@ pub enum Kind {
     Role,
     /// `guidance/<id>.md`: the organisation's guidance for one control.
     Guidance,
+    /// `risks/*.md`: one risk of the risk register.
+    Risk,
     /// Any other `.md` file.
     Page,
 }
@@ -42,6 +44,7 @@ impl Kind {
             Some("controls") => Kind::Control,
             Some("roles") => Kind::Role,
             Some("guidance") => Kind::Guidance,
+            Some("risks") => Kind::Risk,
             _ => Kind::Page,
         }
     }
@@ -58,6 +61,8 @@ pub enum Meta {
     Role(RoleMeta),
     /// Guidance for a control.
     Guidance(GuidanceMeta),
+    /// A risk.
+    Risk(RiskMeta),
     /// A plain page.
     Page(PageMeta),
 }
@@ -370,6 +375,7 @@ pub fn parse_document(path: PathBuf, rel: String, bytes: Vec<u8>) -> Result<Docu
         Kind::Control => Meta::Control(frontmatter::parse(&split).map_err(fail)?),
         Kind::Role => Meta::Role(frontmatter::parse(&split).map_err(fail)?),
         Kind::Guidance => Meta::Guidance(frontmatter::parse(&split).map_err(fail)?),
+        Kind::Risk => Meta::Risk(frontmatter::parse(&split).map_err(fail)?),
         Kind::Page => Meta::Page(frontmatter::parse(&split).map_err(fail)?),
     };
     let base = text.as_ptr() as usize;
@@ -470,6 +476,7 @@ mod tests {
         assert_eq!(Kind::of("controls/5.15.md"), Kind::Control);
         assert_eq!(Kind::of("roles/ciso.md"), Kind::Role);
         assert_eq!(Kind::of("guidance/5.15.md"), Kind::Guidance);
+        assert_eq!(Kind::of("risks/R-01.md"), Kind::Risk);
         assert_eq!(Kind::of("procedures/backup.md"), Kind::Page);
         assert_eq!(Kind::of("policies.md"), Kind::Page);
     }
