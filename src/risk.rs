@@ -530,28 +530,39 @@ pub fn default_table(escalate_to: &str) -> String {
     out.push_str("[risk]\n");
     out.push_str("# The risk criteria. A risk's level is looked up in `grid` from its\n");
     out.push_str("# likelihood and impact; it is never written in the risk's file.\n");
-    out.push_str(&format!(
-        "appetite = \"{}\"           # the highest residual level a risk owner may accept\n",
-        d.levels[d.appetite].id
-    ));
-    out.push_str(&format!(
-        "escalate-to = \"{escalate_to}\"  # the role that must accept a residual risk above it\n"
-    ));
-    out.push_str(&format!(
-        "review-months = {}            # a risk is reviewed this often unless its `next_review` says otherwise\n",
-        d.review_months
-    ));
+    let keys = [
+        (
+            format!("appetite = \"{}\"", d.levels[d.appetite].id),
+            "the highest residual level a risk owner may accept",
+        ),
+        (
+            format!("escalate-to = \"{escalate_to}\""),
+            "the role that must accept a residual risk above it",
+        ),
+        (
+            format!("review-months = {}", d.review_months),
+            "months between reviews of a risk, unless its `next_review` says",
+        ),
+    ];
+    for (key, comment) in keys {
+        out.push_str(&format!("{key:<34}# {comment}\n"));
+    }
     out.push_str("# One row per likelihood level, the highest first (as the heat map shows it);\n");
     out.push_str("# in each row, one level id per impact level, the lowest first.\n");
     out.push_str("grid = [\n");
     for (n, row) in DEFAULT_GRID.iter().enumerate() {
-        let cells: Vec<String> = row
+        let last = row.len() - 1;
+        let cells: String = row
             .iter()
-            .map(|c| format!("{:<11}", format!("\"{c}\",")))
+            .enumerate()
+            .map(|(i, c)| match i == last {
+                true => format!("\"{c}\""),
+                false => format!("{:<12}", format!("\"{c}\",")),
+            })
             .collect();
+        let line = format!("  [{cells}],");
         out.push_str(&format!(
-            "  [{}],  # likelihood {}\n",
-            cells.join(" ").trim_end().trim_end_matches(','),
+            "{line:<66}# likelihood {}\n",
             DEFAULT_GRID.len() - n
         ));
     }
