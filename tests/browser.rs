@@ -122,6 +122,18 @@ fn check_searches(tab: &Tab) {
     let hits = search(tab, "backup");
     assert!(hits[0].href.ends_with("policies/backup.html"), "{hits:?}");
 
+    // Risks, by id and by what is at risk.
+    let hits = search(tab, "R-05");
+    assert!(hits[0].href.ends_with("risks/R-05.html"), "{hits:?}");
+    assert_eq!(hits[0].kind, "Risk");
+    let hits = search(tab, "passkeys");
+    assert!(
+        hits.iter()
+            .take(3)
+            .any(|h| h.href.ends_with("risks/R-07.html")),
+        "{hits:?}"
+    );
+
     // English stemming: a plural finds the singular.
     let hits = search(tab, "encrypting ");
     assert!(
@@ -178,6 +190,11 @@ fn search_filters_keyboard_and_following_a_result() {
         &tab,
         "document.querySelector('#search-results [role=option] .sr-kind') && Array.from(document.querySelectorAll('#search-results .sr-kind')).every(k => k.textContent === 'Role')",
     );
+    // Only risks.
+    set_filter(&tab, "kind", "5");
+    let risks = search(&tab, "supplier");
+    assert!(!risks.is_empty());
+    assert!(risks.iter().all(|h| h.kind == "Risk"), "{risks:?}");
     set_filter(&tab, "kind", "");
 
     // Filter by status: only partially implemented controls.
