@@ -274,15 +274,23 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
         "controls/5.15.html",
         "soa.html",
         "roles/ciso.html",
+        "risks.html",
+        "risks/R-05.html",
+        "treatment-plan.html",
     ] {
         open(&tab, &format!("file://{}", site().join(page).display()));
         let overflow = eval(
             &tab,
             "document.documentElement.scrollWidth - document.documentElement.clientWidth",
         );
+        // What sticks out, to name it if anything does.
+        let wide = eval(
+            &tab,
+            "Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(', ')",
+        );
         assert!(
             overflow.as_f64().unwrap() <= 0.0,
-            "{page} scrolls sideways by {overflow}"
+            "{page} scrolls sideways by {overflow}: {wide}"
         );
     }
 }

@@ -478,6 +478,7 @@ fn heat_maps_count_the_open_risks_in_each_cell() {
             .find(&format!(r#"<figure class="heatmap" id="heatmap-{key}">"#))
             .unwrap();
         let end = start + page[start..].find("</table>").unwrap();
+        assert!(page[start..end].contains("<table class=\"heatmap-cells\">"));
         page[start..end].to_owned()
     };
     let current = map("current");
