@@ -429,6 +429,11 @@ fn risks_controls_and_the_soa_link_each_other_both_ways() {
     let r515 = rows.iter().find(|r| &r[0] == "5.15").unwrap();
     assert_eq!(&r515[4], "Access to customer data is our top risk (R-01).");
     assert_eq!(&r515[8], "R-01; R-07");
+    // Role → the risks it owns and the actions it must carry out.
+    let ciso = read(&out, "roles/ciso.html");
+    assert!(ciso.contains(r#"<a href="../risks/R-01.html">R-01</a> Risk R-01"#));
+    let engineer = read(&out, "roles/engineer.html");
+    assert!(engineer.contains("Roll out passkeys") && engineer.contains("Check the lock"));
     // Typed links from bodies, with the risk's id and title as text.
     let policy = read(&out, "policies/access-control.html");
     assert!(policy.contains(r#"<a href="../risks/R-01.html">the access risk</a>"#));

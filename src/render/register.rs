@@ -161,7 +161,8 @@ fn level_ref(c: &Criteria, a: Option<Assessed>) -> Option<LevelRef> {
     })
 }
 
-fn risk_ref(h: &Handbook, r: &Risk) -> RiskRef {
+/// A risk as other pages list it.
+pub fn risk_ref(h: &Handbook, r: &Risk) -> RiskRef {
     let c = &h.config.risk;
     RiskRef {
         id: r.id.clone(),
@@ -769,6 +770,21 @@ pub fn risk<'a>(h: &'a Handbook, refs: &Refs, r: &'a Risk) -> RiskView<'a> {
         extra: &r.extra,
         body: body(&r.body),
     }
+}
+
+/// The risks the role `id` owns, and the open actions it must carry out.
+pub fn of_role(h: &Handbook, refs: &Refs, id: &str) -> (Vec<RiskRef>, Vec<ActionView>) {
+    let risks = h
+        .risks
+        .iter()
+        .filter(|r| r.owner == id)
+        .map(|r| risk_ref(h, r))
+        .collect();
+    let actions = plan(h, refs)
+        .into_iter()
+        .filter(|a| a.owner.url == urls::role(id))
+        .collect();
+    (risks, actions)
 }
 
 /// The treatment plan: every open action, by due date.

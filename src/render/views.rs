@@ -453,6 +453,10 @@ pub struct RoleView<'a> {
     pub owns_controls: Vec<ControlRef>,
     /// Policies it must read.
     pub reading_list: Vec<PolicyRow>,
+    /// Risks it owns.
+    pub owns_risks: Vec<super::register::RiskRef>,
+    /// Open risk treatment actions it must carry out.
+    pub actions: Vec<super::register::ActionView>,
     /// Free-form values.
     pub extra: &'a Extra,
     /// Responsibilities.
@@ -461,7 +465,10 @@ pub struct RoleView<'a> {
 
 /// Builds the view of one role.
 pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
+    let (owns_risks, actions) = super::register::of_role(h, refs, &r.id);
     RoleView {
+        owns_risks,
+        actions,
         id: &r.id,
         title: &r.title,
         source: &r.source.rel,
