@@ -324,11 +324,11 @@ pub(super) fn link_risk(
     let planned = c.controls(catalog, "treatment", &m.treatment.controls);
     let mut actions = Some(Vec::with_capacity(m.treatment.actions.len()));
     for a in &m.treatment.actions {
-        let title_at = doc.locate("treatment", Some(&a.title));
         let owner = match c.index.find(IdKind::Role, &a.owner) {
             Ok(_) => Some(a.owner.trim().to_owned()),
             Err(why) => {
                 if let Some(why) = why {
+                    let title_at = doc.locate("treatment", Some(&a.title));
                     let at = after(doc, title_at, &a.owner);
                     c.error(Rule::UnknownRole, at, format!("action owner: {why}"));
                 }

@@ -780,15 +780,16 @@ pub fn of_role(h: &Handbook, refs: &Refs, id: &str) -> (Vec<RiskRef>, Vec<Action
         .filter(|r| r.owner == id)
         .map(|r| risk_ref(h, r))
         .collect();
-    let actions = plan(h, refs)
-        .into_iter()
-        .filter(|a| a.owner.url == urls::role(id))
-        .collect();
-    (risks, actions)
+    (risks, open_actions(h, refs, |a| a.owner == id))
 }
 
 /// The treatment plan: every open action, by due date.
 pub fn plan(h: &Handbook, refs: &Refs) -> Vec<ActionView> {
+    open_actions(h, refs, |_| true)
+}
+
+/// The open actions of open risks that `keep` keeps, by due date.
+fn open_actions(h: &Handbook, refs: &Refs, keep: impl Fn(&Action) -> bool) -> Vec<ActionView> {
     let mut open: Vec<(&Risk, &Action)> = h
         .risks
         .iter()
@@ -797,7 +798,7 @@ pub fn plan(h: &Handbook, refs: &Refs) -> Vec<ActionView> {
             r.treatment
                 .actions
                 .iter()
-                .filter(|a| a.is_open())
+                .filter(|a| a.is_open() && keep(a))
                 .map(move |a| (r, a))
         })
         .collect();
@@ -862,9 +863,6 @@ pub fn summary<'a>(h: &'a Handbook, refs: &Refs) -> Option<Summary<'a>> {
             .map(|r| risk_ref(h, r))
             .collect(),
         appetite: (&c.levels[c.appetite]).into(),
-        overdue: plan(h, refs)
-            .into_iter()
-            .filter(|a| a.overdue.is_some())
-            .collect(),
+        overdue: open_actions(h, refs, |a| a.overdue(h.today).is_some()),
     })
 }
