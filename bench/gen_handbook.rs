@@ -403,7 +403,7 @@ fn risk(rng: &mut Rng, plan: &Plan, i: usize) -> String {
         String::new()
     };
     let mut actions = String::new();
-    for a in 0..2 {
+    for &control in &planned {
         let _ = write!(
             actions,
             "    - title: \"{} the {} {}\"\n      owner: {}\n      due: 202{}-{:02}-{:02}\n      status: {}\n      controls: [\"{}\"]\n",
@@ -415,7 +415,7 @@ fn risk(rng: &mut Rng, plan: &Plan, i: usize) -> String {
             1 + rng.below(12),
             1 + rng.below(28),
             rng.pick(&["planned", "in progress", "done"]),
-            plan.controls[planned[a]]
+            plan.controls[control]
         );
     }
     format!(

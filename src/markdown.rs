@@ -327,9 +327,7 @@ pub fn inline(text: &str, resolver: &impl Resolve) -> Inline {
                 push_spaced(&mut current.text, &t);
             }
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
-                if !current.text.ends_with(' ') {
-                    current.text.push(' ');
-                }
+                push_spaced(&mut current.text, " ");
             }
             _ => {}
         }

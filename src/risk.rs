@@ -266,7 +266,7 @@ pub struct CriteriaFile {
     #[serde(default)]
     levels: Option<Spanned<Vec<LevelFile>>>,
     #[serde(default)]
-    grid: Option<Spanned<Vec<Spanned<Vec<Spanned<String>>>>>>,
+    grid: Option<Spanned<Vec<GridRow>>>,
     #[serde(default)]
     appetite: Option<Spanned<String>>,
     #[serde(default)]
@@ -274,6 +274,9 @@ pub struct CriteriaFile {
     #[serde(default)]
     review_months: Option<Spanned<i64>>,
 }
+
+/// One row of the grid as written: level ids, each with its place.
+type GridRow = Spanned<Vec<Spanned<String>>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

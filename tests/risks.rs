@@ -17,8 +17,11 @@ fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// `ismsbook check . --format json` inside `dir`: (rule, file, line, column, message).
-fn found(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64, String)>) {
+/// One diagnostic: rule, file, line, column, message.
+type Found = (String, String, u64, u64, String);
+
+/// `ismsbook check . --format json` inside `dir`: its exit code and diagnostics.
+fn found(dir: &Path, args: &[&str]) -> (i32, Vec<Found>) {
     let run: Run = ismsbook()
         .current_dir(dir)
         .args(["check", ".", "--today", TODAY, "--format", "json"])
@@ -46,11 +49,7 @@ fn found(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64, Stri
 }
 
 /// The diagnostic of `rule` in `file`, which must be found exactly once.
-fn one<'a>(
-    all: &'a [(String, String, u64, u64, String)],
-    rule: &str,
-    file: &str,
-) -> &'a (String, String, u64, u64, String) {
+fn one<'a>(all: &'a [Found], rule: &str, file: &str) -> &'a Found {
     let hits: Vec<_> = all.iter().filter(|d| d.0 == rule && d.1 == file).collect();
     assert_eq!(hits.len(), 1, "{rule} in {file}: {all:#?}");
     hits[0]
