@@ -296,6 +296,60 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
 }
 
 #[test]
+fn the_risk_register_sorts_by_a_column_header() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(
+        &tab,
+        &format!("file://{}", site().join("risks.html").display()),
+    );
+    let column = |name: &str| {
+        format!(
+            "Array.from(document.querySelectorAll('table.risks thead th')).findIndex(th => th.textContent.trim().startsWith('{name}'))"
+        )
+    };
+    let ranks = format!(
+        "JSON.stringify(Array.from(document.querySelectorAll('table.risks tbody tr')).map(tr => Number(tr.cells[{}].getAttribute('data-sort'))))",
+        column("Residual")
+    );
+    let ids = "JSON.stringify(Array.from(document.querySelectorAll('table.risks tbody tr')).map(tr => tr.id))";
+    let before = eval(&tab, ids);
+    // Written in id order; each header is a button once the script runs.
+    wait_for(
+        &tab,
+        "document.querySelectorAll('table.risks thead th button').length === 9",
+    );
+    let click = |name: &str| {
+        eval(
+            &tab,
+            &format!(
+                "document.querySelectorAll('table.risks thead th')[{}].querySelector('button').click(); true",
+                column(name)
+            ),
+        )
+    };
+    click("Residual");
+    click("Residual");
+    let sorted: Vec<i64> = serde_json::from_str(eval(&tab, &ranks).as_str().unwrap()).unwrap();
+    let mut expected = sorted.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(sorted, expected, "highest residual level first");
+    assert_eq!(
+        eval(
+            &tab,
+            &format!(
+                "document.querySelectorAll('table.risks thead th')[{}].getAttribute('aria-sort')",
+                column("Residual")
+            )
+        ),
+        "descending"
+    );
+    click("Risk");
+    assert_eq!(eval(&tab, ids), before, "back in id order");
+}
+
+#[test]
 fn the_dark_mode_toggle_follows_the_system_and_remembers_the_choice() {
     let Some(chromium) = chromium() else { return };
     let browser = browser(chromium);
