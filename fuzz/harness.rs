@@ -76,7 +76,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
 });
 
 /// Parses `bytes` as the file at content path `rel`.
-pub fn parse(rel: &str, bytes: &[u8]) -> Result<Document, Diagnostic> {
+pub fn parse(rel: &str, bytes: &[u8]) -> Result<Document, Vec<Diagnostic>> {
     content::parse_document(
         PathBuf::from("content").join(rel),
         rel.to_owned(),
@@ -109,15 +109,17 @@ fn content_with(doc: Document) -> Content {
 /// Arbitrary bytes as a Markdown file of every kind: UTF-8 check, front
 /// matter split, YAML parsing and typing, every field located as an error
 /// would be, then linked into a tiny handbook. Returns each kind's parse.
-pub fn front_matter(data: &[u8]) -> Vec<Result<Document, Diagnostic>> {
+pub fn front_matter(data: &[u8]) -> Vec<Result<Document, Vec<Diagnostic>>> {
     let fixture = &*FIXTURE;
     let mut parsed = Vec::new();
     for rel in RELS {
         let doc = match parse(rel, data) {
             Ok(doc) => doc,
-            Err(e) => {
-                let _ = e.to_string();
-                parsed.push(Err(e));
+            Err(problems) => {
+                for e in &problems {
+                    let _ = e.to_string();
+                }
+                parsed.push(Err(problems));
                 continue;
             }
         };

@@ -11,10 +11,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::ConfigError;
+use crate::config::{self, ConfigError};
 use crate::content::meta::Date;
-use crate::diagnostics::Diagnostics;
 use crate::diagnostics::report::{self, Format};
+use crate::diagnostics::{Diagnostics, Severity};
 use crate::init;
 use crate::pipeline::{self, BuildError};
 
@@ -225,11 +225,12 @@ fn shell_word(word: &str) -> String {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let result = pipeline::today(args.today).and_then(|today| pipeline::check(&args.dir, today));
+    let dir = config::find_root(&args.dir);
+    let result = pipeline::today(args.today).and_then(|today| pipeline::check(&dir, today));
     let (diagnostics, files) = match result {
         Ok(checked) => (checked.diagnostics, checked.files),
         // An invalid book.toml is a problem in a file like any other.
-        Err(BuildError::Config(ConfigError::Invalid(d))) => (Diagnostics::from_iter([d]), 1),
+        Err(BuildError::Config(ConfigError::Invalid(d))) => (Diagnostics::from_iter(d), 1),
         Err(e) => return report_failure(&e),
     };
     let failed = diagnostics.has_errors() || (args.deny_warnings && !diagnostics.is_empty());
@@ -266,7 +267,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         std::process::exit(0);
     });
     let options = crate::serve::Options {
-        root: args.dir,
+        root: config::find_root(&args.dir),
         host: args.host,
         port: args.port,
         open: args.open,
@@ -283,8 +284,9 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn build(args: &BuildArgs) -> ExitCode {
-    let result = pipeline::today(args.today)
-        .and_then(|today| pipeline::build(&args.dir, args.dest.as_deref(), today));
+    let result = pipeline::today(args.today).and_then(|today| {
+        pipeline::build(&config::find_root(&args.dir), args.dest.as_deref(), today)
+    });
     match result {
         Ok(report) => {
             eprintln!(
@@ -319,23 +321,31 @@ fn report_failure(error: &BuildError) -> ExitCode {
     let mut err = stderr.lock();
     match error {
         BuildError::Problems(diagnostics) => {
+            // The errors stopped the build; the warnings can wait for
+            // `ismsbook check`, so they do not bury the errors.
             let count = diagnostics.error_count();
             let warnings = diagnostics.warning_count();
-            let _ = report::write(&mut err, &diagnostics.clone().into_sorted(), Format::Human);
+            let errors: Vec<_> = diagnostics
+                .clone()
+                .into_sorted()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            let _ = report::write(&mut err, &errors, Format::Human);
             let _ = writeln!(
                 err,
-                "\nerror: {count} error{} found{}; nothing was written",
+                "\nerror: {count} error{} found; nothing was written{}",
                 if count == 1 { "" } else { "s" },
                 match warnings {
                     0 => String::new(),
-                    1 => " (and 1 warning)".to_owned(),
-                    n => format!(" (and {n} warnings)"),
+                    1 => " (and 1 warning: `ismsbook check` lists it)".to_owned(),
+                    n => format!(" (and {n} warnings: `ismsbook check` lists them)"),
                 }
             );
             ExitCode::from(1)
         }
         BuildError::Config(ConfigError::Invalid(d)) => {
-            let _ = report::write(&mut err, std::slice::from_ref(d), Format::Human);
+            let _ = report::write(&mut err, d, Format::Human);
             ExitCode::from(1)
         }
         BuildError::Config(ConfigError::NotFound(_)) => {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Position, Rule, Severity};
+use crate::diagnostics::{Diagnostic, Position, Rule, Severity, suggest};
 use crate::fs::{self, FsError};
 
 /// The name of the settings file at the root of a handbook.
@@ -25,9 +25,9 @@ pub enum ConfigError {
     /// It could not be read.
     #[error(transparent)]
     Io(#[from] FsError),
-    /// It was read but is not valid.
-    #[error("{0}")]
-    Invalid(Diagnostic),
+    /// It was read but is not valid: every problem found in it.
+    #[error("{} problem{} in {FILE_NAME}", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Invalid(Vec<Diagnostic>),
 }
 
 /// The settings of one handbook, with paths resolved against its folder.
@@ -94,6 +94,31 @@ struct CheckFile {
     #[serde(default = "default_review_warning_days")]
     review_warning_days: u16,
     #[serde(default)]
+    #[allow(dead_code)] // read again, leniently, by `Values`
+    allow: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    deny: Vec<String>,
+}
+
+/// The values of `book.toml` that are checked beyond their type, read
+/// without the rest, so that they are checked whatever else is wrong.
+#[derive(Default, Deserialize)]
+struct Values {
+    #[serde(default)]
+    iso27002: IsoValues,
+    #[serde(default)]
+    check: CheckValues,
+}
+
+#[derive(Default, Deserialize)]
+struct IsoValues {
+    url: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct CheckValues {
+    #[serde(default)]
     allow: Vec<String>,
     #[serde(default)]
     deny: Vec<String>,
@@ -109,7 +134,8 @@ fn default_review_warning_days() -> u16 {
 pub struct Book {
     /// The handbook's title, shown in every page header.
     pub title: String,
-    /// The organisation whose ISMS this is.
+    /// The organisation whose ISMS this is (`organisation` is read too).
+    #[serde(alias = "organisation")]
     pub organization: String,
     /// Language of the content, as a BCP 47 tag (`lang` attribute).
     #[serde(default = "default_language")]
@@ -239,35 +265,64 @@ impl Config {
     }
 
     /// Parses the text of `book.toml`; `root` is the folder it belongs to.
-    pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostic> {
+    /// Every problem is reported, not only the first.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let path = under(root, Path::new(FILE_NAME));
-        let file: File = toml::from_str(text).map_err(|e| {
-            let at = e
-                .span()
-                .map_or(Position::START, |s| Position::of_offset(text, s.start));
-            Diagnostic::error(Rule::Config, &path, at, e.message().trim_end())
-        })?;
-        if let Some(url) = &file.iso27002.url
+        let error =
+            |at: Position, message: String| Diagnostic::error(Rule::Config, &path, at, message);
+        let file = read_toml::<File>(text);
+        let mut problems: Vec<Diagnostic> = match &file {
+            Ok(_) => Vec::new(),
+            Err(found) => found
+                .iter()
+                .map(|(span, message)| {
+                    let at = span
+                        .as_ref()
+                        .map_or(Position::START, |s| Position::of_offset(text, s.start));
+                    error(at, message.clone())
+                })
+                .collect(),
+        };
+        // The values checked beyond their type, read leniently so that they
+        // are checked in the same run as a misspelt key elsewhere.
+        let values: Values = toml::from_str(text).unwrap_or_default();
+        if let Some(url) = &values.iso27002.url
             && !url.contains("{id}")
         {
             let at = text
                 .find(url.as_str())
                 .map_or(Position::START, |o| Position::of_offset(text, o));
-            return Err(Diagnostic::error(
-                Rule::Config,
-                &path,
+            problems.push(error(
                 at,
-                "[iso27002] url must contain `{id}`, where the control id goes",
+                "[iso27002] url must contain `{id}`, where the control id goes".to_owned(),
             ));
         }
-        let check = match file.check {
-            Some(c) => check_rules(c, text, &path)?,
-            None => Check::default(),
+        let (allow, deny) = check_rules(&values.check, text, &path, &mut problems);
+        let mut file = file;
+        let risk = match file.as_mut().ok().and_then(|f| f.risk.take()) {
+            Some(r) => r
+                .build(text, &path)
+                .map_err(|found| problems.extend(found))
+                .ok(),
+            None => Some(crate::risk::Criteria::default()),
         };
-        let risk = match file.risk {
-            Some(r) => r.build(text, &path)?,
-            None => crate::risk::Criteria::default(),
+        let file = match file {
+            Ok(file) if problems.is_empty() => file,
+            _ => {
+                problems.sort_by_key(|d| (d.line, d.column));
+                return Err(problems);
+            }
         };
+        let check = Check {
+            review_warning_days: file
+                .check
+                .map_or(Check::default().review_warning_days, |c| {
+                    i32::from(c.review_warning_days)
+                }),
+            allow,
+            deny,
+        };
+        let risk = risk.unwrap_or_default();
         Ok(Config {
             root: root.to_path_buf(),
             book: file.book,
@@ -303,6 +358,42 @@ impl Config {
     }
 }
 
+/// The handbook folder for a command run in `dir`: `dir` itself when it
+/// holds `book.toml`, else the nearest parent folder that does (as cargo
+/// finds `Cargo.toml`), so a writer can run it from `content/policies/`.
+/// The parent is written as `..`, `../..`, so paths in messages stay
+/// relative to where the command was run. Without any, `dir`, whose
+/// missing `book.toml` is then reported.
+pub fn find_root(dir: &Path) -> PathBuf {
+    if dir.join(FILE_NAME).is_file() {
+        return dir.to_path_buf();
+    }
+    let Ok(absolute) = std::fs::canonicalize(dir) else {
+        return dir.to_path_buf();
+    };
+    let Some(found) = absolute
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(FILE_NAME).is_file())
+    else {
+        return dir.to_path_buf();
+    };
+    // As short as it can be written from the working folder.
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd {
+        Ok(cwd) if found.starts_with(&cwd) => match found.strip_prefix(&cwd) {
+            Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => found.to_path_buf(),
+        },
+        Ok(cwd) if cwd.starts_with(found) => {
+            let depth = cwd.components().count() - found.components().count();
+            (0..depth).map(|_| "..").collect()
+        }
+        _ => found.to_path_buf(),
+    }
+}
+
 /// `rel` in `root`, without a leading `./`.
 fn under(root: &Path, rel: &Path) -> PathBuf {
     if root == Path::new(".") {
@@ -312,8 +403,96 @@ fn under(root: &Path, rel: &Path) -> PathBuf {
     }
 }
 
+/// A problem in a TOML document: where (a byte span), and what.
+type TomlProblem = (Option<std::ops::Range<usize>>, String);
+
+/// Reads TOML into `T`, with every problem and where it is (a byte span).
+///
+/// The document is read whole first. If that fails, each setting is read
+/// on its own (a document holding only that key, in its tables), so that a
+/// misspelt key does not hide the next problem; a key that serde does not
+/// know gets the one it probably meant.
+fn read_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<TomlProblem>> {
+    use serde::de::IntoDeserializer;
+    use toml::de::{DeTable, DeValue};
+    type Problem = TomlProblem;
+
+    let explain = |e: toml::de::Error| -> Problem {
+        let message = e.message().trim_end().to_owned();
+        let message = match suggest::UnknownField::parse(&message) {
+            Some(unknown) => unknown.explain("this table"),
+            None => message,
+        };
+        (e.span(), message)
+    };
+    let root = DeTable::parse(text).map_err(|e| vec![explain(e)])?;
+    let whole = match T::deserialize(root.clone().into_deserializer()) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    // A document with only the entry at the end of `path` in it.
+    fn alone<'i>(path: &[(&Spanned<DeString<'i>>, &Spanned<DeValue<'i>>)]) -> DeTable<'i> {
+        let mut table = DeTable::new();
+        if let Some(((key, value), rest)) = path.split_first() {
+            let value = if rest.is_empty() {
+                (*value).clone()
+            } else {
+                toml::Spanned::new(value.span(), DeValue::Table(alone(rest)))
+            };
+            table.insert((*key).clone(), value);
+        }
+        table
+    }
+    use toml::Spanned;
+    use toml::de::DeString;
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut stack: Vec<Vec<(&Spanned<DeString<'_>>, &Spanned<DeValue<'_>>)>> =
+        root.get_ref().iter().map(|entry| vec![entry]).collect();
+    stack.reverse();
+    while let Some(path) = stack.pop() {
+        let doc = Spanned::new(root.span(), alone(&path));
+        let Err(e) = T::deserialize(doc.into_deserializer()) else {
+            continue;
+        };
+        if suggest::missing_field(e.message()).is_some() {
+            continue;
+        }
+        // A table with a problem inside: look at its entries one by one.
+        if let Some((_, value)) = path.last()
+            && let DeValue::Table(table) = value.get_ref()
+            && !table.is_empty()
+            && !e.message().starts_with("unknown field")
+        {
+            let mut inner: Vec<_> = table
+                .iter()
+                .map(|entry| {
+                    let mut deeper = path.clone();
+                    deeper.push(entry);
+                    deeper
+                })
+                .collect();
+            inner.reverse();
+            stack.extend(inner);
+            continue;
+        }
+        problems.push(explain(e));
+    }
+    // A missing key is only found reading the whole (when it is the first problem).
+    if problems.is_empty() || suggest::missing_field(whole.message()).is_some() {
+        problems.push(explain(whole));
+    }
+    problems.sort_by_key(|(span, _)| span.as_ref().map(|s| s.start));
+    Err(problems)
+}
+
 /// Looks up the rule names of `[check]`: each must be a lint, named once.
-fn check_rules(c: CheckFile, text: &str, path: &Path) -> Result<Check, Diagnostic> {
+/// Problems are added to `problems`; returns the rules allowed and denied.
+fn check_rules(
+    c: &CheckValues,
+    text: &str,
+    path: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Rule>, Vec<Rule>) {
     let at = |name: &str| {
         // The name as written in a list (quoted), after the [check] header.
         let from = text.find("[check]").unwrap_or(0);
@@ -322,12 +501,12 @@ fn check_rules(c: CheckFile, text: &str, path: &Path) -> Result<Check, Diagnosti
             .or_else(|| text[from..].find(&format!("'{name}'")))
             .map_or(Position::START, |o| Position::of_offset(text, from + o + 1))
     };
-    let lookup = |names: &[String], list: &str| -> Result<Vec<Rule>, Diagnostic> {
-        names
-            .iter()
-            .map(|name| match Rule::named(name) {
-                Some(rule) if rule.is_lint() => Ok(rule),
-                Some(rule) => Err(Diagnostic::error(
+    let mut lookup = |names: &[String], list: &str| -> Vec<Rule> {
+        let mut found = Vec::new();
+        for name in names {
+            match Rule::named(name) {
+                Some(rule) if rule.is_lint() => found.push(rule),
+                Some(rule) => problems.push(Diagnostic::error(
                     Rule::Config,
                     path,
                     at(name),
@@ -336,42 +515,33 @@ fn check_rules(c: CheckFile, text: &str, path: &Path) -> Result<Check, Diagnosti
                     ),
                 )),
                 None => {
-                    let lints = Rule::ALL.iter().filter(|r| r.is_lint());
-                    let near = lints
-                        .clone()
-                        .map(|r| (strsim::jaro_winkler(name, r.name()), r.name()))
-                        .filter(|(score, _)| *score > 0.8)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, n)| format!("; did you mean `{n}`?"));
-                    let all: Vec<&str> = lints.map(|r| r.name()).collect();
-                    Err(Diagnostic::error(
-                        Rule::Config,
-                        path,
-                        at(name),
-                        format!(
-                            "[check] {list}: no lint is called `{name}`{}",
-                            near.unwrap_or_else(|| format!(" (the lints: {})", all.join(", ")))
+                    let lints = Rule::ALL.iter().filter(|r| r.is_lint()).map(|r| r.name());
+                    let message = match suggest::nearest(name, lints.clone()) {
+                        Some(near) => format!(
+                            "[check] {list}: no lint is called `{name}`; did you mean `{near}`?"
                         ),
-                    ))
+                        None => format!(
+                            "[check] {list}: no lint is called `{name}` (the lints: {})",
+                            lints.collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    problems.push(Diagnostic::error(Rule::Config, path, at(name), message));
                 }
-            })
-            .collect()
+            }
+        }
+        found
     };
-    let allow = lookup(&c.allow, "allow")?;
-    let deny = lookup(&c.deny, "deny")?;
+    let allow = lookup(&c.allow, "allow");
+    let deny = lookup(&c.deny, "deny");
     if let Some(both) = allow.iter().find(|r| deny.contains(r)) {
-        return Err(Diagnostic::error(
+        problems.push(Diagnostic::error(
             Rule::Config,
             path,
             at(both.name()),
             format!("[check]: `{both}` is both allowed and denied"),
         ));
     }
-    Ok(Check {
-        review_warning_days: i32::from(c.review_warning_days),
-        allow,
-        deny,
-    })
+    (allow, deny)
 }
 
 #[cfg(test)]
@@ -379,7 +549,40 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(Path::new("hb"), text).map_err(|mut all| all.remove(0))
+    }
+
+    /// Every problem of `text` as `line:column message`.
+    fn problems(text: &str) -> Vec<String> {
         Config::parse(Path::new("hb"), text)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_one_run() {
+        assert_eq!(
+            problems(
+                "[book]\ntitle = \"T\"\norganization = \"O\"\nlanguge = \"en\"\n\
+                 [build]\nbuild_dir = \"out\"\n\
+                 [output.html]\nsearch = \"yes\"\n\
+                 [check]\nallow = [\"review-overdu\"]\n"
+            ),
+            [
+                "4:1 unknown field `languge`: did you mean `language`?",
+                "6:1 unknown field `build_dir`: did you mean `build-dir`?",
+                "8:10 invalid type: string \"yes\", expected a boolean",
+                "10:11 [check] allow: no lint is called `review-overdu`; did you mean `review-overdue`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn organisation_is_read_as_organization() {
+        let c = parse("[book]\ntitle = \"T\"\norganisation = \"O\"\n").unwrap();
+        assert_eq!(c.book.organization, "O");
     }
 
     #[test]
@@ -395,7 +598,7 @@ mod tests {
     #[test]
     fn unknown_key_is_named_with_its_line() {
         let e = parse("[book]\ntitle = \"T\"\norganization = \"O\"\ntitel = \"x\"\n").unwrap_err();
-        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+        assert_eq!(e.message, "unknown field `titel`: did you mean `title`?");
         assert_eq!(e.line, 4);
     }
 

@@ -225,7 +225,14 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
     let mut folders = render::all_paths(&handbook, &theme);
     folders.extend(search::folders());
     site.create_folders(folders.iter().map(String::as_str))?;
-    let files = write_site(&handbook, &theme, &site)?;
+    let files = write_site(&handbook, &theme, &site).map_err(|e| match e {
+        // The lints found before are counted with the errors that stopped it.
+        BuildError::Problems(mut problems) => {
+            problems.extend(warnings.clone());
+            BuildError::Problems(problems)
+        }
+        other => other,
+    })?;
     site.commit()?;
     // Freeing every document and page takes tens of milliseconds at 10,000
     // documents: done on the side, it does not hold up the caller (or the

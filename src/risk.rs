@@ -290,23 +290,27 @@ struct LevelFile {
 }
 
 impl CriteriaFile {
-    /// The criteria `[risk]` describes, defaults filled in; the first
-    /// problem as an error at its place in `text` (the file at `path`).
-    pub fn build(self, text: &str, path: &Path) -> Result<Criteria, Diagnostic> {
+    /// The criteria `[risk]` describes, defaults filled in; or every
+    /// problem, each an error at its place in `text` (the file at `path`).
+    /// A part that depends on a wrong one (the grid on the scales and
+    /// levels, the appetite on the levels) is not checked again.
+    pub fn build(self, text: &str, path: &Path) -> Result<Criteria, Vec<Diagnostic>> {
         let at = |span: std::ops::Range<usize>| Position::of_offset(text, span.start);
         let table = text
             .find("[risk]")
             .map_or(Position::START, |o| Position::of_offset(text, o));
-        let fail = |at: Position, message: String| {
-            Err(Diagnostic::error(
+        let mut problems = Vec::new();
+        let mut fail = |at: Position, message: String| {
+            problems.push(Diagnostic::error(
                 Rule::Config,
                 path,
                 at,
                 format!("[risk] {message}"),
-            ))
+            ));
         };
         let defaults = Criteria::default();
         let mut criteria = defaults.clone();
+        let mut shape_known = true;
         for (axis, given, target) in [
             ("likelihood", self.likelihood, &mut criteria.likelihood),
             ("impact", self.impact, &mut criteria.impact),
@@ -315,55 +319,62 @@ impl CriteriaFile {
             let span = given.span();
             let list = given.into_inner();
             if list.is_empty() || list.len() > MAX_SCALE {
-                return fail(
+                fail(
                     at(span),
                     format!(
                         "{axis} needs from 1 to {MAX_SCALE} levels, not {}",
                         list.len()
                     ),
                 );
+                shape_known = false;
+                continue;
             }
-            if let Some(blank) = list.iter().position(|s| s.label.trim().is_empty()) {
-                return fail(
-                    at(span),
-                    format!(
-                        "{axis} level {} has no label: give it a word or two",
-                        blank + 1
-                    ),
+            for (n, _) in list
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.label.trim().is_empty())
+            {
+                fail(
+                    at(span.clone()),
+                    format!("{axis} level {} has no label: give it a word or two", n + 1),
                 );
             }
             *target = list;
         }
+        let mut levels_ok = true;
         if let Some(levels) = self.levels {
             let span = levels.span();
             let levels = levels.into_inner();
             if levels.is_empty() {
-                return fail(at(span), "levels needs at least one level".to_owned());
+                fail(at(span), "levels needs at least one level".to_owned());
+                levels_ok = false;
             }
             let mut built: Vec<Level> = Vec::with_capacity(levels.len());
             for l in levels {
                 let id = l.id.get_ref().trim();
+                let colour = l.colour.get_ref().trim();
                 if id.is_empty()
                     || !id
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                 {
-                    return fail(
+                    fail(
                         at(l.id.span()),
                         format!("level id `{id}` must be letters, digits, `-` or `_`"),
                     );
+                    levels_ok = false;
+                } else if built.iter().any(|b| b.id == id) {
+                    fail(at(l.id.span()), format!("level `{id}` is defined twice"));
+                    levels_ok = false;
                 }
-                if built.iter().any(|b| b.id == id) {
-                    return fail(at(l.id.span()), format!("level `{id}` is defined twice"));
-                }
-                let colour = l.colour.get_ref().trim();
                 if !is_hex_colour(colour) {
-                    return fail(
+                    fail(
                         at(l.colour.span()),
                         format!(
                             "colour `{colour}` of level `{id}` must be written #rrggbb, e.g. #c62828"
                         ),
                     );
+                    levels_ok = false;
                 }
                 let name = l.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
                 built.push(level(
@@ -385,12 +396,14 @@ impl CriteriaFile {
             )
         };
         let (rows, cells) = (criteria.likelihood.len(), criteria.impact.len());
-        criteria.grid = match self.grid {
+        let grid: Option<Vec<Vec<usize>>> = match self.grid {
+            _ if !shape_known || !levels_ok => None,
             Some(grid) => {
                 let span = grid.span();
                 let grid = grid.into_inner();
-                if grid.len() != rows {
-                    return fail(
+                let rows_fit = grid.len() == rows;
+                if !rows_fit {
+                    fail(
                         at(span),
                         format!(
                             "grid has {} row{} but likelihood has {rows} level{}: write one row per likelihood level, the highest first",
@@ -404,13 +417,14 @@ impl CriteriaFile {
                 for (n, row) in grid.into_iter().enumerate() {
                     let span = row.span();
                     let row = row.into_inner();
-                    if row.len() != cells {
-                        return fail(
+                    // Rows are numbered only when there are as many as levels.
+                    if rows_fit && row.len() != cells {
+                        fail(
                             at(span),
                             format!(
                                 "grid row {} (likelihood {}) has {} cell{} but impact has {cells} level{}: write one level id per impact level, the lowest first",
                                 n + 1,
-                                rows - n,
+                                rows.saturating_sub(n),
                                 row.len(),
                                 plural(row.len()),
                                 plural(cells)
@@ -421,18 +435,16 @@ impl CriteriaFile {
                     for cell in row {
                         match find(cell.get_ref()) {
                             Some(i) => levels.push(i),
-                            None => {
-                                return fail(
-                                    at(cell.span()),
-                                    format!("grid: {}", unknown(cell.get_ref())),
-                                );
-                            }
+                            None => fail(
+                                at(cell.span()),
+                                format!("grid: {}", unknown(cell.get_ref())),
+                            ),
                         }
                     }
                     built.push(levels);
                 }
                 built.reverse();
-                built
+                Some(built)
             }
             None => {
                 let default_fits = rows == DEFAULT_GRID.len() && cells == DEFAULT_GRID[0].len();
@@ -445,35 +457,38 @@ impl CriteriaFile {
                             .collect()
                     })
                     .flatten();
-                match ids {
-                    Some(grid) => grid,
-                    None => {
-                        return fail(
-                            table,
-                            format!(
-                                "has no grid, and the default 5×5 grid of low, medium, high and critical does not fit these scales and levels: write `grid`, {rows} row{} of {cells} level id{}",
-                                plural(rows),
-                                plural(cells)
-                            ),
-                        );
-                    }
+                if ids.is_none() {
+                    fail(
+                        table,
+                        format!(
+                            "has no grid, and the default 5×5 grid of low, medium, high and critical does not fit these scales and levels: write `grid`, {rows} row{} of {cells} level id{}",
+                            plural(rows),
+                            plural(cells)
+                        ),
+                    );
                 }
+                ids
             }
         };
-        criteria.appetite = match self.appetite {
-            Some(a) => match find(a.get_ref()) {
-                Some(i) => i,
-                None => return fail(at(a.span()), format!("appetite: {}", unknown(a.get_ref()))),
-            },
-            None => match find(&defaults.levels[defaults.appetite].id) {
-                Some(i) => i,
-                None => {
-                    return fail(
+        let appetite = match self.appetite {
+            _ if !levels_ok => None,
+            Some(a) => {
+                let found = find(a.get_ref());
+                if found.is_none() {
+                    fail(at(a.span()), format!("appetite: {}", unknown(a.get_ref())));
+                }
+                found
+            }
+            None => {
+                let found = find(&defaults.levels[defaults.appetite].id);
+                if found.is_none() {
+                    fail(
                         table,
                         "has no appetite: name the highest residual level a risk owner may accept, e.g. appetite = \"medium\"".to_owned(),
                     );
                 }
-            },
+                found
+            }
         };
         criteria.escalate_to = self.escalate_to.map(|r| RoleAt {
             id: r.get_ref().trim().to_owned(),
@@ -483,15 +498,20 @@ impl CriteriaFile {
             let value = *months.get_ref();
             match u8::try_from(value) {
                 Ok(m) if (1..=60).contains(&m) => criteria.review_months = m,
-                _ => {
-                    return fail(
-                        at(months.span()),
-                        format!("review-months must be from 1 to 60, not {value}"),
-                    );
-                }
+                _ => fail(
+                    at(months.span()),
+                    format!("review-months must be from 1 to 60, not {value}"),
+                ),
             }
         }
-        Ok(criteria)
+        match (grid, appetite) {
+            (Some(grid), Some(appetite)) if problems.is_empty() => {
+                criteria.grid = grid;
+                criteria.appetite = appetite;
+                Ok(criteria)
+            }
+            _ => Err(problems),
+        }
     }
 }
 
@@ -593,18 +613,18 @@ pub fn default_table(escalate_to: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(toml_text: &str) -> Result<Criteria, Diagnostic> {
+    fn parse(toml_text: &str) -> Result<Criteria, Vec<Diagnostic>> {
         #[derive(Deserialize)]
         struct File {
             risk: CriteriaFile,
         }
         let file: File = toml::from_str(toml_text).map_err(|e| {
-            Diagnostic::error(
+            vec![Diagnostic::error(
                 Rule::Config,
                 Path::new("book.toml"),
                 Position::START,
                 e.message(),
-            )
+            )]
         })?;
         file.risk.build(toml_text, Path::new("book.toml"))
     }
@@ -723,10 +743,41 @@ mod tests {
         for (body, line, message) in cases {
             let text = format!("{base}{body}");
             // [book] is not part of the risk table here: drop it for parsing.
-            let e = parse(&text.replacen("[book]\n", "\n", 1)).unwrap_err();
-            assert!(e.message.contains(message), "{body}: {}", e.message);
+            let all = parse(&text.replacen("[book]\n", "\n", 1)).unwrap_err();
+            let e = all
+                .iter()
+                .find(|e| e.message.contains(message))
+                .unwrap_or_else(|| panic!("{body}: {all:?}"));
             assert_eq!(e.line, line, "{body}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn every_problem_comes_at_once_without_cascades() {
+        let all = parse(
+            "[risk]\nappetite = \"severe\"\nreview-months = 99\n\
+             grid = [[\"low\"]]\n\
+             [[risk.levels]]\nid = \"low\"\ncolour = \"green\"\n\
+             [[risk.levels]]\nid = \"low\"\ncolour = \"#00ff00\"\n",
+        )
+        .unwrap_err();
+        let mut lines: Vec<(usize, &str)> =
+            all.iter().map(|d| (d.line, d.message.as_str())).collect();
+        lines.sort();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(
+            lines[0].1.contains("review-months") && lines[0].0 == 3,
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].1.contains("colour `green`") && lines[1].0 == 7,
+            "{lines:?}"
+        );
+        assert!(
+            lines[2].1.contains("level `low` is defined twice") && lines[2].0 == 9,
+            "{lines:?}"
+        );
+        // The grid and the appetite name levels: not checked while the levels are wrong.
     }
 
     #[test]

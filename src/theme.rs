@@ -144,7 +144,7 @@ impl Theme {
                 if let Err(e) = alone.add_raw_template(name, text)
                     && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
                 {
-                    diagnostics.push(template_diagnostic(&paths, &e));
+                    diagnostics.push(name_unclosed_tag(template_diagnostic(&paths, &e), text));
                     found = true;
                 }
             }
@@ -308,6 +308,61 @@ fn template_diagnostic(paths: &BTreeMap<String, PathBuf>, error: &tera::Error) -
     }
 }
 
+/// Tags that open a section which an `end…` tag closes.
+const SECTION_TAGS: &[&str] = &["block", "if", "for", "filter", "raw", "component", "macro"];
+
+/// A syntax error at a closing tag or at the end of the template usually
+/// means that a section opened earlier is not closed: Tera says "Unknown
+/// tag" at the `{% endblock %}` after a forgotten `{% endif %}`. Name the
+/// unclosed tag and its line instead.
+fn name_unclosed_tag(d: Diagnostic, text: &str) -> Diagnostic {
+    let unclosed = |top: &str, line: usize, before: Option<&str>| Diagnostic {
+        message: match before {
+            Some(tag) => format!(
+                "template error: `{{% {top} %}}` opened on line {line} is not closed: add \
+                 `{{% end{top} %}}` before this `{{% {tag} %}}`"
+            ),
+            None => format!(
+                "template error: `{{% {top} %}}` opened on line {line} is not closed: add \
+                 `{{% end{top} %}}`"
+            ),
+        },
+        ..d.clone()
+    };
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    let mut offset = 0;
+    while let Some(start) = text[offset..].find("{%").map(|i| offset + i) {
+        let Some(end) = text[start..].find("%}").map(|i| start + i) else {
+            break;
+        };
+        let inner = text[start + 2..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let name = inner.split_whitespace().next().unwrap_or("");
+        let line = text[..start].matches('\n').count() + 1;
+        if line >= d.line {
+            // The tag the error is at: a closing tag for another section.
+            return match (name.strip_prefix("end"), open.last()) {
+                (Some(closed), Some(&(top, top_line))) if closed != top => {
+                    unclosed(top, top_line, Some(name))
+                }
+                _ => d,
+            };
+        }
+        match name.strip_prefix("end") {
+            Some(closed) if open.last().is_some_and(|&(top, _)| top == closed) => {
+                open.pop();
+            }
+            _ if SECTION_TAGS.contains(&name) => open.push((name, line)),
+            _ => {}
+        }
+        offset = end + 2;
+    }
+    // The error is past the last tag: the template ended inside a section.
+    match open.last() {
+        Some(&(top, line)) => unclosed(top, line, None),
+        None => d,
+    }
+}
+
 /// The (template, line, column, message) of each report in a Tera message.
 fn reports_in(text: &str) -> Vec<(String, usize, usize, String)> {
     let mut found = Vec::new();
@@ -381,4 +436,39 @@ fn locate_in_config(config: &Config, needle: &str) -> Position {
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .and_then(|t| t.find(needle).map(|o| Position::of_offset(&t, o)))
         .unwrap_or(Position::START)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize) -> Diagnostic {
+        Diagnostic::error(
+            Rule::Template,
+            Path::new("t.html"),
+            Position::new(line, 1),
+            "template error: Unknown tag",
+        )
+    }
+
+    #[test]
+    fn names_the_section_left_open() {
+        let text =
+            "{% block a %}\n{% if x %}\n<p>\n{% for i in y %}{% endfor %}\n{% endblock a %}\n";
+        assert_eq!(
+            name_unclosed_tag(at(5), text).message,
+            "template error: `{% if %}` opened on line 2 is not closed: add `{% endif %}` before this `{% endblock %}`"
+        );
+        let balanced = "{% if x %}{% iff y %}{% endif %}";
+        assert_eq!(
+            name_unclosed_tag(at(1), balanced).message,
+            "template error: Unknown tag"
+        );
+        let eof = "{% block a %}\n{% for i in y %}\n";
+        assert!(
+            name_unclosed_tag(at(3), eof)
+                .message
+                .contains("`{% for %}` opened on line 2")
+        );
+    }
 }

@@ -81,9 +81,9 @@ fn invalid_yaml_names_its_line() {
         },
         &[(
             "policies/access-control.md",
-            11,
+            10,
             "front-matter",
-            "invalid front matter",
+            "invalid front matter in `controls`: did not find expected ',' or ']'",
         )],
     );
 }
@@ -96,7 +96,12 @@ fn missing_required_field_is_named() {
                 t.replace("title: Chief Information Security Officer\n", "")
             })
         },
-        &[("roles/ciso.md", 2, "front-matter", "missing field `title`")],
+        &[(
+            "roles/ciso.md",
+            2,
+            "front-matter",
+            "`title` is missing: add a line `title: …` to the front matter",
+        )],
     );
 }
 
@@ -250,7 +255,7 @@ fn duplicate_ids_name_both_files() {
             "roles/security-lead.md",
             3,
             "duplicate-id",
-            "duplicate role id `ciso`: roles/ciso.md already defines it",
+            "duplicate role id `ciso`: content/roles/ciso.md has it already; give this file another `id:`",
         )],
     );
 }
@@ -287,7 +292,7 @@ fn not_applicable_control_needs_a_justification() {
         },
         &[(
             "controls/7.12.md",
-            2,
+            3,
             "invalid-statement",
             "not applicable needs a justification",
         )],

@@ -103,11 +103,11 @@ fn each_lint_fires_where_its_problem_is() {
         (
             "policy-without-controls",
             "content/policies/secure-development.md",
-            2,
+            6,
         ),
         ("review-due", "content/policies/secure-development.md", 4),
         ("review-overdue", "content/policies/access-control.md", 7),
-        ("role-without-assignee", "content/roles/auditor.md", 2),
+        ("role-without-assignee", "content/roles/auditor.md", 3),
     ];
     let want: Vec<(String, String, u64, String)> = want
         .iter()
@@ -197,15 +197,15 @@ content/policies/access-control.md:7:9: warning[review-overdue]: review of `acce
 7 | review: 2026-06-30
   |         ^
 
-content/policies/secure-development.md:2:1: warning[policy-without-controls]: `secure-development` addresses no Annex A control: list them under `controls`, or name the policy in a statement's `policies`
-  |
-2 | title: Secure Development Policy
-  | ^
-
 content/policies/secure-development.md:4:9: error[review-due]: review of `secure-development` is due on 2026-12-01, in 7 days
   |
 4 | review: 2026-12-01
   |         ^
+
+content/policies/secure-development.md:6:1: warning[policy-without-controls]: `secure-development` addresses no Annex A control: list them under `controls`, or name the policy in a statement's `policies`
+  |
+6 | ---
+  | ^
 
 1 error, 2 warnings in 9 files
 "
@@ -229,20 +229,20 @@ fn json_format_is_one_array() {
     "message": "review of `access-control` was due on 2026-06-30, 147 days ago: review it and set the next date"
   },
   {
-    "severity": "warning",
-    "rule": "policy-without-controls",
-    "file": "content/policies/secure-development.md",
-    "line": 2,
-    "column": 1,
-    "message": "`secure-development` addresses no Annex A control: list them under `controls`, or name the policy in a statement's `policies`"
-  },
-  {
     "severity": "error",
     "rule": "review-due",
     "file": "content/policies/secure-development.md",
     "line": 4,
     "column": 9,
     "message": "review of `secure-development` is due on 2026-12-01, in 7 days"
+  },
+  {
+    "severity": "warning",
+    "rule": "policy-without-controls",
+    "file": "content/policies/secure-development.md",
+    "line": 6,
+    "column": 1,
+    "message": "`secure-development` addresses no Annex A control: list them under `controls`, or name the policy in a statement's `policies`"
   }
 ]
 "#
@@ -259,8 +259,8 @@ fn github_format_is_workflow_annotations() {
         run.stdout,
         "\
 ::warning file=content/policies/access-control.md,line=7,col=9,title=review-overdue::review of `access-control` was due on 2026-06-30, 147 days ago: review it and set the next date
-::warning file=content/policies/secure-development.md,line=2,col=1,title=policy-without-controls::`secure-development` addresses no Annex A control: list them under `controls`, or name the policy in a statement's `policies`
 ::error file=content/policies/secure-development.md,line=4,col=9,title=review-due::review of `secure-development` is due on 2026-12-01, in 7 days
+::warning file=content/policies/secure-development.md,line=6,col=1,title=policy-without-controls::`secure-development` addresses no Annex A control: list them under `controls`, or name the policy in a statement's `policies`
 "
     );
 }

@@ -40,15 +40,18 @@ fn front_matter_inputs_parse_or_fail_with_a_place() {
                     assert!(doc.text.ends_with(doc.body()), "{}: {rel}", file.display());
                     assert!(doc.body_line >= 1, "{}: {rel}", file.display());
                 }
-                Err(e) => {
-                    assert!(e.line >= 1, "{}: {rel}: {e}", file.display());
-                    assert!(
-                        e.file.ends_with(rel),
-                        "{}: {rel}: error names {}",
-                        file.display(),
-                        e.file.display()
-                    );
-                    assert!(!e.message.is_empty(), "{}: {rel}", file.display());
+                Err(problems) => {
+                    assert!(!problems.is_empty(), "{}: {rel}", file.display());
+                    for e in problems {
+                        assert!(e.line >= 1, "{}: {rel}: {e}", file.display());
+                        assert!(
+                            e.file.ends_with(rel),
+                            "{}: {rel}: error names {}",
+                            file.display(),
+                            e.file.display()
+                        );
+                        assert!(!e.message.is_empty(), "{}: {rel}", file.display());
+                    }
                 }
             }
         }

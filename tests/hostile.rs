@@ -175,7 +175,7 @@ fn a_billion_laughs_document_is_refused_without_exhausting_memory() {
     fails(
         |r| write(r, "content/laughs.md", &yaml),
         "content/laughs.md",
-        2,
+        3,
         "repetition limit exceeded",
     );
 }

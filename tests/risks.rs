@@ -11,12 +11,6 @@ use std::process::Command;
 
 use common::*;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// One diagnostic: rule, file, line, column, message.
 type Found = (String, String, u64, u64, String);
 
@@ -59,12 +53,9 @@ fn one<'a>(all: &'a [Found], rule: &str, file: &str) -> &'a Found {
 /// `[risk]` naming the CISO as the role that accepts above the appetite.
 fn handbook() -> tempfile::TempDir {
     let book = fixture("minimal");
-    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
-    write(
-        book.path(),
-        "book.toml",
-        &format!("{toml}\n[risk]\nescalate-to = \"ciso\"\n"),
-    );
+    edit(book.path(), "book.toml", |toml| {
+        format!("{toml}\n[risk]\nescalate-to = \"ciso\"\n")
+    });
     write(
         book.path(),
         "content/controls/5.1.md",
@@ -122,11 +113,9 @@ fn register(book: &Path) {
         "status: accepted\ncurrent: {likelihood: 1, impact: 2}\ntreatment:\n  option: retain\n  actions:\n    - title: \"Check the lock\"\n      owner: engineer\n      due: 2026-11-01\n      status: in progress\nacceptance:\n  by: ciso\n  date: 2026-04-01\n  expires: 2026-10-01\n",
     );
     // R-06 was last reviewed long ago: its review is overdue.
-    let r6 = book.join("content/risks/R-06.md");
-    let text = std::fs::read_to_string(&r6)
-        .unwrap()
-        .replace("reviewed: 2026-10-01", "reviewed: 2026-01-10");
-    std::fs::write(&r6, text).unwrap();
+    edit(book, "content/risks/R-06.md", |t| {
+        t.replace("reviewed: 2026-10-01", "reviewed: 2026-01-10")
+    });
     risk(
         book,
         "R-07",
@@ -212,12 +201,9 @@ fn every_risk_lint_fires_at_its_line_and_nowhere_else() {
     );
 
     // Configurable like every lint.
-    std::fs::write(
-        book.path().join("book.toml"),
-        std::fs::read_to_string(book.path().join("book.toml")).unwrap()
-            + "\n[check]\nallow = [\"risk-review-overdue\"]\ndeny = [\"risk-action-overdue\"]\n",
-    )
-    .unwrap();
+    edit(book.path(), "book.toml", |t| {
+        t + "\n[check]\nallow = [\"risk-review-overdue\"]\ndeny = [\"risk-action-overdue\"]\n"
+    });
     let (code, all) = found(book.path(), &[]);
     assert!(!all.iter().any(|d| d.0 == "risk-review-overdue"));
     assert_eq!(code, 1, "a denied lint fails the check");
@@ -226,22 +212,17 @@ fn every_risk_lint_fires_at_its_line_and_nowhere_else() {
 #[test]
 fn mistakes_in_risks_are_errors_at_their_line_all_at_once() {
     let book = handbook();
-    let toml = std::fs::read_to_string(book.path().join("book.toml")).unwrap();
-    write(
-        book.path(),
-        "book.toml",
-        &toml.replace("escalate-to = \"ciso\"", "escalate-to = \"boss\""),
-    );
+    edit(book.path(), "book.toml", |t| {
+        t.replace("escalate-to = \"ciso\"", "escalate-to = \"boss\"")
+    });
     risk(
         book.path(),
         "R-01",
         "status: treating\ncurrent: {likelihood: 6, impact: 2}\nexisting_controls: [\"A.9.2.3\"]\ntreatment:\n  actions:\n    - title: \"Fix it\"\n      owner: nobody\n      due: 2027-01-01\n",
     );
-    let r1 = book.path().join("content/risks/R-01.md");
-    let text = std::fs::read_to_string(&r1)
-        .unwrap()
-        .replace("owner: ciso", "owner: cisoo");
-    std::fs::write(&r1, text).unwrap();
+    edit(book.path(), "content/risks/R-01.md", |t| {
+        t.replace("owner: ciso", "owner: cisoo")
+    });
     risk(book.path(), "R-02", "status: treating\n");
     risk(book.path(), "R-03", "status: identified\nlikelyhood: 3\n");
     write(
@@ -364,16 +345,12 @@ fn a_custom_matrix_sets_levels_names_and_colours() {
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
     let book = handbook();
     register(book.path());
-    write(
-        book.path(),
-        "content/policies/access-control.md",
-        &std::fs::read_to_string(book.path().join("content/policies/access-control.md"))
-            .unwrap()
-            .replace(
-                "See [](control:5.15)",
-                "It treats [the access risk](risk:R-01). See [](control:5.15)",
-            ),
-    );
+    edit(book.path(), "content/policies/access-control.md", |t| {
+        t.replace(
+            "See [](control:5.15)",
+            "It treats [the access risk](risk:R-01). See [](control:5.15)",
+        )
+    });
     let out = book.path().join("out");
     let run = build(book.path(), &out);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -6,7 +6,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::Position;
+use crate::diagnostics::{Position, suggest};
 
 /// A file cut into front matter and body, with where each starts. Both
 /// are slices of the text that was split.
@@ -73,22 +73,215 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     })
 }
 
-/// Reads front matter into `T`, reporting errors at their place in the file.
-pub fn parse<T: DeserializeOwned>(split: &Split<'_>) -> Result<T, FrontMatterError> {
-    let yaml = if split.yaml.trim().is_empty() {
-        "{}"
-    } else {
-        split.yaml
+/// Reads front matter into `T`, reporting every problem at its place in
+/// the file. `what` names the kind of document in messages ("a policy").
+///
+/// The block is read whole first. If that fails, each top-level field is
+/// read on its own (the lines from its key to the next key), so a wrong
+/// field does not hide the next one: `aprover:` and `clasification:` are
+/// both reported, each with the field that was probably meant. Required
+/// fields that are missing are reported beside them.
+pub fn parse<T: DeserializeOwned>(
+    split: &Split<'_>,
+    what: &str,
+) -> Result<T, Vec<FrontMatterError>> {
+    let whole = match serde_yaml::from_str::<T>(or_empty(split.yaml)) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
     };
-    serde_yaml::from_str(yaml).map_err(|e| {
-        let at = e.location().map_or(Position::new(split.yaml_line, 1), |l| {
-            Position::new(l.line(), l.column()).below(split.yaml_line - 1)
-        });
-        FrontMatterError {
-            at,
-            message: without_location(&e.to_string()),
+    let mut problems = Vec::new();
+    // The fields that read on their own, and the keys of those that did not.
+    let mut readable = String::new();
+    let mut failed = Vec::new();
+    for field in fields(split.yaml) {
+        match serde_yaml::from_str::<T>(field.text) {
+            Err(e) if suggest::missing_field(&e.to_string()).is_none() => {
+                problems.push(explain(split, &e, &field, what));
+                failed.push(field.key);
+            }
+            _ => {
+                readable.push_str(field.text);
+                if !field.text.ends_with('\n') {
+                    readable.push('\n');
+                }
+            }
         }
-    })
+    }
+    // Required fields: fill each missing one with a blank to find the next.
+    let mut missing = Vec::new();
+    for _ in 0..16 {
+        let Err(e) = serde_yaml::from_str::<T>(or_empty(&readable)) else {
+            break;
+        };
+        let Some(field) = suggest::missing_field(&e.to_string()).map(str::to_owned) else {
+            break;
+        };
+        if missing.contains(&field) {
+            break;
+        }
+        readable.push_str(&format!("{field}: \"\"\n"));
+        if !failed.contains(&field.as_str()) {
+            missing.push(field);
+        }
+    }
+    for field in missing {
+        problems.push(FrontMatterError {
+            at: Position::new(split.yaml_line, 1),
+            message: format!("`{field}` is missing: add a line `{field}: …` to the front matter"),
+        });
+    }
+    if problems.is_empty() {
+        // Only the block as a whole is wrong (a field written twice, say).
+        let field = Field {
+            key: "",
+            text: split.yaml,
+            line: 0,
+        };
+        problems.push(explain(split, &whole, &field, what));
+    }
+    Err(problems)
+}
+
+/// What serde_yaml reads for a block with no fields.
+fn or_empty(yaml: &str) -> &str {
+    if yaml.trim().is_empty() { "{}" } else { yaml }
+}
+
+/// One top-level field of the front matter as written: its key, and the
+/// lines from it to the next top-level key.
+struct Field<'a> {
+    key: &'a str,
+    text: &'a str,
+    /// 0-based line of its key in the front matter.
+    line: usize,
+}
+
+/// The top-level fields of a YAML block. A field starts at a line that
+/// begins with a key (not blank, not indented, not a comment or a list
+/// item); everything until the next such line belongs to it.
+fn fields(yaml: &str) -> Vec<Field<'_>> {
+    let mut out: Vec<Field<'_>> = Vec::new();
+    let mut offset = 0;
+    for (n, line) in yaml.split_inclusive('\n').enumerate() {
+        let starts_field = line.starts_with(|c: char| !c.is_whitespace() && c != '#' && c != '-');
+        if starts_field {
+            let key = line
+                .split_once(':')
+                .map_or(line, |(k, _)| k)
+                .trim()
+                .trim_matches(['"', '\'']);
+            out.push(Field {
+                key,
+                text: &yaml[offset..offset + line.len()],
+                line: n,
+            });
+        } else if let Some(last) = out.last_mut() {
+            let start = last.text.as_ptr() as usize - yaml.as_ptr() as usize;
+            last.text = &yaml[start..offset + line.len()];
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// A YAML error as a message for the writer, at its place in the file.
+fn explain(
+    split: &Split<'_>,
+    error: &serde_yaml::Error,
+    field: &Field<'_>,
+    what: &str,
+) -> FrontMatterError {
+    let message = error.to_string();
+    // Lines in the file: the field's own lines start `field.line` lines
+    // into the front matter.
+    let first = split.yaml_line + field.line;
+    let at = error.location().map_or(Position::new(first, 1), |l| {
+        Position::new(first + l.line() - 1, l.column())
+    });
+    // An error at the end of the field's text (an unclosed list) is shown
+    // at the end of its last line, not on the next field.
+    let last = first + field.text.lines().count().max(1) - 1;
+    let at = if at.line > last {
+        let width = split
+            .yaml
+            .lines()
+            .nth(last - split.yaml_line)
+            .map_or(0, |l| l.chars().count());
+        Position::new(last, width + 1)
+    } else {
+        at
+    };
+    let line_text = split
+        .yaml
+        .lines()
+        .nth(at.line - split.yaml_line)
+        .unwrap_or("");
+    let tab = line_text.chars().nth(at.column.saturating_sub(1)) == Some('\t')
+        || message.contains("tab character");
+    let message = if let Some(unknown) = suggest::UnknownField::parse(&message) {
+        // serde_yaml puts it at the start of the mapping: the field's key.
+        return FrontMatterError {
+            at: Position::new(first, 1),
+            message: unknown.explain(what),
+        };
+    } else if tab {
+        let column = line_text
+            .find('\t')
+            .map_or(at.column, |i| line_text[..i].chars().count() + 1);
+        return FrontMatterError {
+            at: Position::new(at.line, column),
+            message: "a tab: YAML indents with spaces only; replace the tab with spaces".to_owned(),
+        };
+    } else if message.starts_with("mapping values are not allowed") {
+        match quoted(line_text) {
+            Some(fixed) => format!("a value that contains `: ` must be in quotes: write `{fixed}`"),
+            None => "a value that contains `: ` must be in quotes".to_owned(),
+        }
+    } else if let Some(rest) = message.strip_prefix("duplicate field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let second = split
+            .yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.strip_prefix(name)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+            .nth(1)
+            .map_or(at, |(i, _)| Position::new(split.yaml_line + i, 1));
+        return FrontMatterError {
+            at: second,
+            message: format!("`{name}` is written twice: keep one"),
+        };
+    } else {
+        let plain = without_location(&message);
+        // serde_yaml starts a typing error with the path of the value
+        // (`history[0].date: …`); a syntax error has none.
+        let is_path = |path: &str| {
+            path.strip_prefix(field.key)
+                .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+        };
+        match plain.split_once(": ") {
+            Some((path, rest)) if !field.key.is_empty() && is_path(path) => {
+                format!("`{path}`: {rest}")
+            }
+            _ if field.key.is_empty() => format!("invalid front matter: {plain}"),
+            _ => format!("invalid front matter in `{}`: {plain}", field.key),
+        }
+    };
+    FrontMatterError { at, message }
+}
+
+/// `key: value` with the value in double quotes, for a value that YAML
+/// cannot read bare (it contains `: `).
+fn quoted(line: &str) -> Option<String> {
+    let (key, value) = line.split_once(':')?;
+    let value = value.trim();
+    if key.starts_with(char::is_whitespace) || value.is_empty() || value.starts_with(['"', '\'']) {
+        return None;
+    }
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    Some(format!("{key}: \"{escaped}\""))
 }
 
 /// The YAML library's message without its own `at line N column M`, which
@@ -111,14 +304,15 @@ fn without_location(message: &str) -> String {
         rest = &after[skip..];
     }
     out.push_str(rest);
-    format!("invalid front matter: {}", out.trim())
+    out.trim().to_owned()
 }
 
 /// Finds where a field (and optionally one of its values) is written in the
 /// front matter, for errors found after parsing, e.g. an unknown role id.
 ///
 /// Looks for a top-level `key:` line, then for `value` from there to the
-/// next top-level key. Falls back to the key, then to the first YAML line.
+/// next top-level key. Falls back to the key; a key that is not written at
+/// all is placed on the closing `---`, where it would be added.
 pub fn locate(split: &Split<'_>, key: &str, value: Option<&str>) -> Position {
     let lines: Vec<&str> = split.yaml.lines().collect();
     let top_level = |l: &str| {
@@ -128,7 +322,10 @@ pub fn locate(split: &Split<'_>, key: &str, value: Option<&str>) -> Position {
         l.strip_prefix(key)
             .is_some_and(|r| r.trim_start().starts_with(':'))
     }) else {
-        return Position::new(split.yaml_line, 1);
+        return match split.body_line > split.yaml_line {
+            true => Position::new(split.body_line - 1, 1),
+            false => Position::new(split.yaml_line, 1),
+        };
     };
     let key_at = Position::new(split.yaml_line + start, 1);
     let Some(value) = value else {
@@ -213,24 +410,117 @@ mod tests {
         assert_eq!(e.at, Position::START);
     }
 
+    /// Every problem of `yaml` as `line:column message`.
+    fn problems<T: DeserializeOwned + std::fmt::Debug>(yaml: &str) -> Vec<String> {
+        let text = format!("---\n{yaml}---\nbody\n");
+        let s = split(&text).unwrap();
+        parse::<T>(&s, "a test document")
+            .unwrap_err()
+            .into_iter()
+            .map(|e| format!("{}:{} {}", e.at.line, e.at.column, e.message))
+            .collect()
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Policy {
+        title: String,
+        owner: String,
+        #[serde(default)]
+        approver: Option<String>,
+        #[serde(default)]
+        classification: Option<String>,
+        #[serde(default)]
+        effective: Option<crate::content::meta::Date>,
+        #[serde(default)]
+        review: Option<crate::content::meta::Date>,
+        #[serde(default)]
+        history: Vec<Entry>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Entry {
+        version: String,
+        date: crate::content::meta::Date,
+    }
+
     #[test]
     fn yaml_errors_carry_file_lines() {
-        let s = split("---\ntitle: A\ntags: [a, b\n---\n").unwrap();
-        let e = parse::<Meta>(&s).unwrap_err();
-        assert!(e.at.line >= 3, "{e:?}");
-        assert!(!e.message.contains("at line"), "{}", e.message);
+        let p = problems::<Meta>("title: A\ntags: [a, b\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("3:"), "{p:?}");
+        assert!(!p[0].contains("at line"), "{p:?}");
     }
 
     #[test]
     fn unknown_fields_are_named_at_their_line() {
-        let s = split("---\ntitle: A\ncolour: red\n---\n").unwrap();
-        let e = parse::<Meta>(&s).unwrap_err();
-        assert!(
-            e.message.contains("unknown field `colour`"),
-            "{}",
-            e.message
+        assert_eq!(
+            problems::<Meta>("title: A\ncolour: red\n"),
+            ["3:1 unknown field `colour`; a test document takes `title`, `tags`"]
         );
-        assert_eq!(e.at.line, 3);
+    }
+
+    #[test]
+    fn one_wrong_field_does_not_hide_the_next() {
+        assert_eq!(
+            problems::<Policy>("title: A\nowner: x\naprover: ciso\nclasification: internal\n"),
+            [
+                "4:1 unknown field `aprover`: did you mean `approver`?",
+                "5:1 unknown field `clasification`: did you mean `classification`?",
+            ]
+        );
+        assert_eq!(
+            problems::<Policy>("title: A\nowner: x\neffective: 15/03/2026\nreview: 2027-3-15\n"),
+            [
+                "4:12 `effective`: `15/03/2026` is not a date: write it YYYY-MM-DD",
+                "5:9 `review`: `2027-3-15` is not a date: write it YYYY-MM-DD",
+            ]
+        );
+    }
+
+    #[test]
+    fn three_independent_mistakes_and_a_missing_field_in_one_run() {
+        let p = problems::<Policy>(
+            "title: A\naprover: ciso\nhistory:\n  - version: \"1.0\"\n    date: 2026-13-01\nreview: soon\n",
+        );
+        assert_eq!(
+            p,
+            [
+                "3:1 unknown field `aprover`: did you mean `approver`?",
+                "6:11 `history[0].date`: `2026-13-01` is not a real date",
+                "7:9 `review`: `soon` is not a date: write it YYYY-MM-DD",
+                "2:1 `owner` is missing: add a line `owner: …` to the front matter",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tab_is_named_with_where_it_is() {
+        assert_eq!(
+            problems::<Meta>("title: A\ntags:\n\t- a\n"),
+            ["4:1 a tab: YAML indents with spaces only; replace the tab with spaces"]
+        );
+    }
+
+    #[test]
+    fn a_colon_in_a_value_asks_for_quotes_and_shows_them() {
+        assert_eq!(
+            problems::<Meta>("title: Backup: daily \"full\"\n"),
+            [
+                r#"2:14 a value that contains `: ` must be in quotes: write `title: "Backup: daily \"full\""`"#
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_written_twice_points_at_the_second() {
+        assert_eq!(
+            problems::<Meta>("title: A\ntags: []\ntitle: B\n"),
+            ["4:1 `title` is written twice: keep one"]
+        );
     }
 
     #[test]
@@ -241,6 +531,10 @@ mod tests {
         assert_eq!(locate(&s, "controls", Some("5.1")), Position::new(4, 6));
         assert_eq!(locate(&s, "owner", Some("ciso")), Position::new(6, 8));
         assert_eq!(locate(&s, "owner", Some("cto")), Position::new(6, 1));
-        assert_eq!(locate(&s, "missing", None), Position::new(2, 1));
+        assert_eq!(
+            locate(&s, "missing", None),
+            Position::new(7, 1),
+            "the closing `---`"
+        );
     }
 }

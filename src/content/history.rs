@@ -59,6 +59,11 @@ impl Committed {
             .map(|&i| &self.0.commits[i as usize])
     }
 
+    /// Whether the file at `rel` has been committed.
+    pub fn contains_key(&self, rel: &str) -> bool {
+        self.0.files.contains_key(rel)
+    }
+
     /// Number of files with a history.
     pub fn len(&self) -> usize {
         self.0.files.len()

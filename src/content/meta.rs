@@ -238,18 +238,55 @@ pub struct Revision {
     pub change: Text,
 }
 
-/// One piece of evidence for a control.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// One piece of evidence for a control: written as a map with `title` and
+/// `link` or `location`, or as plain text, which is its title.
+#[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
     /// What it is.
     pub title: Text,
     /// Where it can be opened.
-    #[serde(default)]
     pub link: Option<Text>,
     /// Where it is kept, when it has no link (a system, a folder, a cabinet).
-    #[serde(default)]
     pub location: Option<Text>,
+}
+
+/// [`Evidence`] written as a map.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceFields {
+    title: Text,
+    #[serde(default)]
+    link: Option<Text>,
+    #[serde(default)]
+    location: Option<Text>,
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Evidence;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a title, or `title:` with `link:` or `location:`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Evidence, E> {
+                Ok(Evidence {
+                    title: Text(v.to_owned()),
+                    link: None,
+                    location: None,
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Evidence, A::Error> {
+                let f = EvidenceFields::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Evidence {
+                    title: f.title,
+                    link: f.link,
+                    location: f.location,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Front matter of `policies/*.md`.

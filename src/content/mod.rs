@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule, suggest};
 use crate::fs;
 use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RiskMeta, RoleMeta};
 
@@ -37,16 +37,98 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order messages list them.
+    pub const ALL: &[Kind] = &[
+        Kind::Policy,
+        Kind::Control,
+        Kind::Guidance,
+        Kind::Role,
+        Kind::Risk,
+        Kind::Page,
+    ];
+
     /// The kind of the document at `rel` (a `/`-separated path in the content folder).
     pub fn of(rel: &str) -> Kind {
-        match rel.split_once('/').map(|(top, _)| top) {
-            Some("policies") => Kind::Policy,
-            Some("controls") => Kind::Control,
-            Some("roles") => Kind::Role,
-            Some("guidance") => Kind::Guidance,
-            Some("risks") => Kind::Risk,
-            _ => Kind::Page,
+        let top = rel.split_once('/').map(|(top, _)| top);
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.folder().is_some() && k.folder() == top)
+            .unwrap_or(Kind::Page)
+    }
+
+    /// The top folder that holds this kind (None: plain pages, anywhere else).
+    pub fn folder(self) -> Option<&'static str> {
+        match self {
+            Kind::Policy => Some("policies"),
+            Kind::Control => Some("controls"),
+            Kind::Role => Some("roles"),
+            Kind::Guidance => Some("guidance"),
+            Kind::Risk => Some("risks"),
+            Kind::Page => None,
         }
+    }
+
+    /// One document of this kind, in messages ("a policy").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Policy => "a policy",
+            Kind::Control => "a control statement",
+            Kind::Role => "a role",
+            Kind::Guidance => "a guidance page",
+            Kind::Risk => "a risk",
+            Kind::Page => "a plain page",
+        }
+    }
+
+    /// Documents of this kind, in messages ("policies").
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Policy => "policies",
+            Kind::Control => "control statements",
+            Kind::Role => "roles",
+            Kind::Guidance => "ISO/IEC 27002 guidance",
+            Kind::Risk => "risks",
+            Kind::Page => "plain pages",
+        }
+    }
+
+    /// The smallest front matter a document of this kind reads with, to
+    /// copy into a file that has none. The title comes from the body's
+    /// first heading, else from the file name.
+    pub fn minimal_front_matter(self, rel: &str, body: &str) -> String {
+        let title = body
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .map(|t| t.trim().to_owned())
+            .unwrap_or_else(|| {
+                let stem = stem(rel).replace(['-', '_'], " ");
+                let mut chars = stem.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            });
+        let title = if title.contains(": ")
+            || title.starts_with(['"', '\'', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`'])
+        {
+            format!("\"{}\"", title.replace('\\', "\\\\").replace('"', "\\\""))
+        } else {
+            title
+        };
+        let fields = match self {
+            Kind::Policy => format!("title: {title}\nowner: ROLE-ID\n"),
+            Kind::Role | Kind::Page => format!("title: {title}\n"),
+            Kind::Control => "status: implemented\njustification: WHY IT APPLIES\n".to_owned(),
+            Kind::Guidance => String::new(),
+            Kind::Risk => format!(
+                "title: {title}\nowner: ROLE-ID\nstatus: identified\nreviewed: YYYY-MM-DD\n"
+            ),
+        };
+        format!(
+            "{} starts with a block like this one:\n---\n{fields}---",
+            self.noun()
+        )
     }
 }
 
@@ -147,7 +229,7 @@ pub struct Content {
     pub assets: Vec<Asset>,
     /// Markdown files that could not be read or parsed, with the problem:
     /// reported once, and references to them are not reported again.
-    pub unreadable: BTreeMap<String, Diagnostic>,
+    pub unreadable: BTreeMap<String, Vec<Diagnostic>>,
     /// When each file was last committed, if the folder is in git.
     pub committed: history::Committed,
 }
@@ -305,7 +387,7 @@ fn load_files(src: &Path, diagnostics: &mut Diagnostics) -> Content {
             });
         }
     }
-    let results: Vec<(String, Result<Document, Diagnostic>)> = markdown
+    let results: Vec<(String, Result<Document, Vec<Diagnostic>>)> = markdown
         .into_par_iter()
         .map(|(path, rel)| (rel.clone(), read_document(path, rel)))
         .collect();
@@ -314,9 +396,9 @@ fn load_files(src: &Path, diagnostics: &mut Diagnostics) -> Content {
     for (rel, r) in results {
         match r {
             Ok(d) => documents.push(d),
-            Err(e) => {
-                diagnostics.push(e.clone());
-                unreadable.insert(rel, e);
+            Err(problems) => {
+                diagnostics.extend(problems.iter().cloned());
+                unreadable.insert(rel, problems);
             }
         }
     }
@@ -338,46 +420,74 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Reads and parses one Markdown file.
-pub fn read_document(path: PathBuf, rel: String) -> Result<Document, Diagnostic> {
+pub fn read_document(path: PathBuf, rel: String) -> Result<Document, Vec<Diagnostic>> {
     let bytes = fs::read(&path).map_err(|e| {
-        Diagnostic::error(
+        vec![Diagnostic::error(
             Rule::Unreadable,
             &path,
             Position::START,
             format!("cannot read: {}", e.source),
-        )
+        )]
     })?;
     parse_document(path, rel, bytes)
 }
 
-/// Parses the bytes of one Markdown file.
-pub fn parse_document(path: PathBuf, rel: String, bytes: Vec<u8>) -> Result<Document, Diagnostic> {
+/// Parses the bytes of one Markdown file; every problem of its front
+/// matter is reported, not only the first.
+pub fn parse_document(
+    path: PathBuf,
+    rel: String,
+    bytes: Vec<u8>,
+) -> Result<Document, Vec<Diagnostic>> {
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let at = Position::of_offset(&prefix, valid);
-        Diagnostic::error(
+        vec![Diagnostic::error(
             Rule::NotUtf8,
             &path,
             at,
             "not valid UTF-8: save the file as UTF-8 text",
-        )
+        )]
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    let fail = |e: frontmatter::FrontMatterError| {
-        Diagnostic::error(Rule::FrontMatter, &path, e.at, e.message)
-    };
-    let split = frontmatter::split(&text).map_err(fail)?;
-    let meta = match Kind::of(&rel) {
-        Kind::Policy => Meta::Policy(frontmatter::parse(&split).map_err(fail)?),
-        Kind::Control => Meta::Control(frontmatter::parse(&split).map_err(fail)?),
-        Kind::Role => Meta::Role(frontmatter::parse(&split).map_err(fail)?),
-        Kind::Guidance => Meta::Guidance(frontmatter::parse(&split).map_err(fail)?),
-        Kind::Risk => Meta::Risk(frontmatter::parse(&split).map_err(fail)?),
-        Kind::Page => Meta::Page(frontmatter::parse(&split).map_err(fail)?),
-    };
+    let split = frontmatter::split(&text)
+        .map_err(|e| vec![Diagnostic::error(Rule::FrontMatter, &path, e.at, e.message)])?;
+    let kind = Kind::of(&rel);
+    let what = kind.noun();
+    let meta = match kind {
+        Kind::Policy => frontmatter::parse(&split, what).map(Meta::Policy),
+        Kind::Control => frontmatter::parse(&split, what).map(Meta::Control),
+        Kind::Role => frontmatter::parse(&split, what).map(Meta::Role),
+        Kind::Guidance => frontmatter::parse(&split, what).map(Meta::Guidance),
+        Kind::Risk => frontmatter::parse(&split, what).map(Meta::Risk),
+        Kind::Page => frontmatter::parse(&split, what).map(Meta::Page),
+    }
+    .map_err(|errors| {
+        if split.yaml.is_empty() && split.body_line == 1 {
+            // No `---` block at all: one problem, with the block to add.
+            return vec![
+                Diagnostic::error(
+                    Rule::FrontMatter,
+                    &path,
+                    Position::START,
+                    "this file has no front matter: the block between `---` lines at its top \
+                     that gives its title and fields",
+                )
+                .with_help(kind.minimal_front_matter(&rel, split.body)),
+            ];
+        }
+        let mut problems: Vec<Diagnostic> = errors
+            .into_iter()
+            .map(|e| Diagnostic::error(Rule::FrontMatter, &path, e.at, e.message))
+            .collect();
+        if let Some(first) = problems.first_mut() {
+            first.help = misplaced(&rel, kind);
+        }
+        problems
+    })?;
     let base = text.as_ptr() as usize;
     let yaml = (split.yaml.as_ptr() as usize - base, split.yaml.len());
     let body_start = split.body.as_ptr() as usize - base;
@@ -401,11 +511,44 @@ pub fn parse_document(path: PathBuf, rel: String, bytes: Vec<u8>) -> Result<Docu
     })
 }
 
+/// For a plain page in a folder whose name is close to a kind's folder
+/// (`policy/`, `Roles/`, `control/`): where the file belongs.
+fn misplaced(rel: &str, kind: Kind) -> Option<String> {
+    let (top, rest) = rel.split_once('/')?;
+    if kind != Kind::Page {
+        return None;
+    }
+    let folders = Kind::ALL.iter().filter_map(|k| k.folder());
+    let meant = folders
+        .clone()
+        .find(|f| {
+            let (top, f) = (top.to_lowercase(), f.to_lowercase());
+            top == f
+                || top == f.trim_end_matches('s')
+                || top == f.trim_end_matches("ies").to_owned() + "y"
+        })
+        .or_else(|| suggest::nearest(top, folders))?;
+    let kinds: Vec<String> = Kind::ALL
+        .iter()
+        .filter_map(|k| k.folder().map(|f| format!("`{f}/` {}", k.plural())))
+        .collect();
+    Some(format!(
+        "files in `{top}/` are read as plain pages. The folders {} hold their own kinds; \
+         did you mean `{meant}/`? Move the file to `{meant}/{rest}`.",
+        kinds.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Parses a file; its first problem, if any.
     fn parse(rel: &str, text: &str) -> Result<Document, Diagnostic> {
+        parse_all(rel, text).map_err(|mut all| all.remove(0))
+    }
+
+    fn parse_all(rel: &str, text: &str) -> Result<Document, Vec<Diagnostic>> {
         parse_document(PathBuf::from(rel), rel.to_owned(), text.as_bytes().to_vec())
     }
 
@@ -509,7 +652,7 @@ mod tests {
     fn non_utf8_is_reported_at_its_line() {
         let mut bytes = b"---\ntitle: A\n---\nok\nbad \xff here\n".to_vec();
         bytes.extend_from_slice(b"more");
-        let e = parse_document("p.md".into(), "p.md".into(), bytes).unwrap_err();
+        let e = parse_document("p.md".into(), "p.md".into(), bytes).unwrap_err()[0].clone();
         assert_eq!((e.line, e.column), (5, 5));
         assert!(e.message.contains("UTF-8"));
     }
@@ -526,8 +669,59 @@ mod tests {
     }
 
     #[test]
+    fn evidence_is_a_map_or_just_its_title() {
+        let d = parse(
+            "controls/5.15.md",
+            "---\nstatus: implemented\njustification: J\nevidence:\n  - Access review minutes\n  - title: Backup log\n    location: Backup console\n---\n",
+        )
+        .unwrap();
+        let Meta::Control(m) = d.meta else { panic!() };
+        assert_eq!(&*m.evidence[0].title, "Access review minutes");
+        assert!(m.evidence[0].link.is_none() && m.evidence[0].location.is_none());
+        assert_eq!(m.evidence[1].location.as_deref(), Some("Backup console"));
+        let e = parse(
+            "controls/5.15.md",
+            "---\nstatus: implemented\njustification: J\nevidence:\n  - [a]\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 5);
+        assert!(e.message.contains("a title, or `title:`"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_shown_the_block_it_needs() {
+        let e = parse("policies/backup.md", "# Backup Policy\n\nText.\n").unwrap_err();
+        assert_eq!(
+            e.help.as_deref(),
+            Some(
+                "a policy starts with a block like this one:\n---\ntitle: Backup Policy\nowner: ROLE-ID\n---"
+            )
+        );
+    }
+
+    #[test]
+    fn a_page_in_a_misspelt_kind_folder_is_told_where_it_belongs() {
+        let e = parse("policy/backup.md", "---\ntitle: B\nowner: ciso\n---\n").unwrap_err();
+        assert!(e.message.contains("unknown field `owner`"), "{}", e.message);
+        let help = e.help.unwrap();
+        assert!(
+            help.starts_with("files in `policy/` are read as plain pages"),
+            "{help}"
+        );
+        assert!(
+            help.contains("Move the file to `policies/backup.md`"),
+            "{help}"
+        );
+        let e = parse("role/ciso.md", "---\ntitle: C\nassignees: [A]\n---\n").unwrap_err();
+        assert!(e.help.unwrap().contains("did you mean `roles/`?"));
+    }
+
+    #[test]
     fn missing_required_field_is_named() {
         let e = parse("roles/a.md", "---\nassignees: [x]\n---\n").unwrap_err();
-        assert!(e.message.contains("missing field `title`"), "{}", e.message);
+        assert_eq!(
+            e.message,
+            "`title` is missing: add a line `title: …` to the front matter"
+        );
     }
 }

@@ -11,6 +11,7 @@
 //! `[check]` of `book.toml`.
 
 pub mod report;
+pub mod suggest;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -176,6 +177,9 @@ pub struct Diagnostic {
     pub column: usize,
     /// What is wrong, and where possible how to fix it.
     pub message: String,
+    /// A longer hint shown after the source line (an example to copy, the
+    /// folder a file belongs in), when one helps.
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -188,6 +192,15 @@ impl Diagnostic {
             line: at.line,
             column: at.column,
             message: message.into(),
+            help: None,
+        }
+    }
+
+    /// The same problem with a hint to show after the source line.
+    pub fn with_help(self, help: impl Into<String>) -> Self {
+        Diagnostic {
+            help: Some(help.into()),
+            ..self
         }
     }
 
@@ -305,10 +318,13 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// The problems sorted by file, then position, without exact repeats.
+    /// The problems sorted by file (numbers in names by value, so
+    /// `controls/8.4.md` comes before `controls/8.34.md`), then position,
+    /// without exact repeats.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+            natural(&a.file.to_string_lossy(), &b.file.to_string_lossy())
+                .then_with(|| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)))
         });
         self.items.dedup();
         self.items
@@ -317,6 +333,38 @@ impl Diagnostics {
     /// The problems in the order they were found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+}
+
+/// Compares text with runs of digits compared by their value: `8.4` <
+/// `8.34`, `a2` < `a10`.
+pub fn natural(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        match (a.chars().next(), b.chars().next()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (na, nb) = (digits(a), digits(b));
+                let (ta, tb) = (
+                    a[..na].trim_start_matches('0'),
+                    b[..nb].trim_start_matches('0'),
+                );
+                let order = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
+                if order.is_ne() {
+                    return order;
+                }
+                (a, b) = (&a[na..], &b[nb..]);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                (a, b) = (&a[x.len_utf8()..], &b[y.len_utf8()..]);
+            }
+        }
     }
 }
 
@@ -348,6 +396,32 @@ mod tests {
         // 'ç' is two bytes: 'd' is the second character.
         assert_eq!(Position::of_offset(text, 5), Position::new(2, 2));
         assert_eq!(Position::of_offset(text, 100), Position::new(3, 3));
+    }
+
+    #[test]
+    fn numbers_in_file_names_sort_by_value() {
+        let mut names = [
+            "controls/8.34.md",
+            "controls/8.4.md",
+            "controls/5.10.md",
+            "controls/5.9.md",
+            "b.md",
+            "a10.md",
+            "a2.md",
+        ];
+        names.sort_by(|a, b| natural(a, b));
+        assert_eq!(
+            names,
+            [
+                "a2.md",
+                "a10.md",
+                "b.md",
+                "controls/5.9.md",
+                "controls/5.10.md",
+                "controls/8.4.md",
+                "controls/8.34.md"
+            ]
+        );
     }
 
     #[test]

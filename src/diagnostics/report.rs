@@ -76,6 +76,15 @@ fn human(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
             writeln!(out, "{number} | {}", shown.trim_end())?;
             writeln!(out, "{gutter} | {}^", " ".repeat(before))?;
         }
+        if let Some(help) = &d.help {
+            let gutter = " ".repeat(d.line.to_string().len());
+            for (i, line) in help.lines().enumerate() {
+                match i {
+                    0 => writeln!(out, "{gutter} = help: {line}")?,
+                    _ => writeln!(out, "{gutter}         {line}")?,
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -110,6 +119,8 @@ struct JsonDiagnostic<'a> {
     line: usize,
     column: usize,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
 }
 
 fn json(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
@@ -122,23 +133,40 @@ fn json(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
             line: d.line,
             column: d.column,
             message: &d.message,
+            help: d.help.as_deref(),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &list)?;
     writeln!(out)
 }
 
+/// One workflow command per diagnostic. GitHub shows an annotation on a
+/// file only if the file is in the repository: a problem about a file that
+/// does not exist (a control without a statement names the statement to
+/// write) is annotated without a file, with the path in its text.
 fn github(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message = format!("{message}\n{help}");
+        }
+        let place = if d.file.exists() {
+            format!(
+                "file={},line={},col={},",
+                property(&slashes(&d.file)),
+                d.line,
+                d.column
+            )
+        } else {
+            message = format!("{}: {message}", slashes(&d.file));
+            String::new()
+        };
         writeln!(
             out,
-            "::{} file={},line={},col={},title={}::{}",
+            "::{} {place}title={}::{}",
             d.severity,
-            property(&slashes(&d.file)),
-            d.line,
-            d.column,
             property(d.rule.name()),
-            data(&d.message)
+            data(&message)
         )?;
     }
     Ok(())
@@ -206,8 +234,17 @@ mod tests {
         let d = sample(dir.path());
         let out = text(Format::Github, &d[1..]);
         assert_eq!(
+            out, "::warning title=review-due::b.md: 50%25 due:%0Asoon\n",
+            "b.md does not exist: annotated without a file"
+        );
+        let out = text(Format::Github, &d[..1]);
+        let file = slashes(&dir.path().join("a.md"));
+        assert_eq!(
             out,
-            "::warning file=b.md,line=1,col=1,title=review-due::50%25 due:%0Asoon\n"
+            format!(
+                "::error file={},line=3,col=8,title=unknown-role::no, role\n",
+                property(&file)
+            )
         );
     }
 }

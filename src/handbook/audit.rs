@@ -160,7 +160,8 @@ impl Lints<'_> {
     fn roles(&mut self) {
         for r in &self.h.roles {
             if r.assignees.is_empty() {
-                let at = self.locate(&r.source.rel, "title", None);
+                // `assignees: []`, else the end of the front matter, where it goes.
+                let at = self.locate(&r.source.rel, "assignees", None);
                 let message = format!(
                     "nobody holds the role `{}`: list who does under `assignees`",
                     r.id

@@ -113,7 +113,7 @@ pub fn link_with(
         unreadable,
         committed,
     } = content;
-    let sorted = Sorted::new(documents, catalog, diagnostics);
+    let sorted = Sorted::new(documents, catalog, committed, diagnostics);
     let mut index = sorted.index(assets, catalog, diagnostics);
     for rel in unreadable.keys() {
         index.unreadable_files.insert(rel.clone());
@@ -241,7 +241,12 @@ struct Sorted<'a> {
 }
 
 impl<'a> Sorted<'a> {
-    fn new(documents: &'a [Document], catalog: &Catalog, diagnostics: &mut Diagnostics) -> Self {
+    fn new(
+        documents: &'a [Document],
+        catalog: &Catalog,
+        committed: &content::history::Committed,
+        diagnostics: &mut Diagnostics,
+    ) -> Self {
         let mut sorted = Sorted {
             policies: Vec::new(),
             statements: Vec::new(),
@@ -250,20 +255,33 @@ impl<'a> Sorted<'a> {
             pages: Vec::new(),
             risks: Vec::new(),
         };
-        let mut seen: FxHashMap<(&str, String), &str> = FxHashMap::default();
+        let owners = id_owners(documents, catalog, committed);
         let mut claim = |noun: &'static str, id: String, doc: &'a Document, key: Option<&str>| {
-            if let Some(first) = seen.get(&(noun, id.clone())) {
-                let at = key.map_or(Position::START, |k| doc.locate(k, Some(&id)));
-                diagnostics.error(
-                    Rule::DuplicateId,
-                    &doc.path,
-                    at,
-                    format!("duplicate {noun} `{id}`: {first} already defines it"),
-                );
-                return false;
+            let Some(&owner) = owners.get(&(noun, id.clone())) else {
+                return true;
+            };
+            if owner == doc.rel {
+                return true;
             }
-            seen.insert((noun, id), &doc.rel);
-            true
+            let (at, fix) = match key {
+                Some(k) => (doc.locate(k, Some(&id)), "give this file another `id:`"),
+                None => (
+                    Position::START,
+                    "rename this file, or give it its own `id:` in the front matter",
+                ),
+            };
+            let fix = if noun.ends_with("for control") {
+                "keep one file per control: merge the two"
+            } else {
+                fix
+            };
+            diagnostics.error(
+                Rule::DuplicateId,
+                &doc.path,
+                at,
+                format!("duplicate {noun} `{id}`: content/{owner} has it already; {fix}"),
+            );
+            false
         };
         let mut invalid = Vec::new();
         for doc in documents {
@@ -271,12 +289,7 @@ impl<'a> Sorted<'a> {
                 Meta::Policy(m) => {
                     let (id, key) = own_id(doc, m.id.as_ref());
                     if let Err(why) = check_id(&id) {
-                        invalid.push(Diagnostic::error(
-                            Rule::InvalidId,
-                            &doc.path,
-                            doc.locate("id", None),
-                            why,
-                        ));
+                        invalid.push(invalid_id(doc, &id, key, why));
                     } else if claim("policy id", id.clone(), doc, key) {
                         sorted.policies.push((doc, m, id));
                     }
@@ -284,12 +297,7 @@ impl<'a> Sorted<'a> {
                 Meta::Role(m) => {
                     let (id, key) = own_id(doc, m.id.as_ref());
                     if let Err(why) = check_id(&id) {
-                        invalid.push(Diagnostic::error(
-                            Rule::InvalidId,
-                            &doc.path,
-                            doc.locate("id", None),
-                            why,
-                        ));
+                        invalid.push(invalid_id(doc, &id, key, why));
                     } else if claim("role id", id.clone(), doc, key) {
                         sorted.roles.push((doc, m, id));
                     }
@@ -297,12 +305,7 @@ impl<'a> Sorted<'a> {
                 Meta::Risk(m) => {
                     let (id, key) = own_id(doc, m.id.as_ref());
                     if let Err(why) = check_id(&id) {
-                        invalid.push(Diagnostic::error(
-                            Rule::InvalidId,
-                            &doc.path,
-                            doc.locate("id", None),
-                            why,
-                        ));
+                        invalid.push(invalid_id(doc, &id, key, why));
                     } else if claim("risk id", id.clone(), doc, key) {
                         sorted.risks.push((doc, m, id));
                     }
@@ -433,6 +436,49 @@ impl<'a> Sorted<'a> {
     }
 }
 
+/// For each id that more than one document claims, the document that keeps
+/// it (the others are reported). The one that was there first keeps it: a
+/// document named after its id before one that sets `id:`, one committed
+/// to git before one that is not, then the first by path. So the error
+/// lands on the file just added or edited.
+fn id_owners<'a>(
+    documents: &'a [Document],
+    catalog: &Catalog,
+    committed: &content::history::Committed,
+) -> FxHashMap<(&'static str, String), &'a str> {
+    // Per claimed id: (sets `id:`, not in git, path) of each claimant.
+    type Claimants<'a> = Vec<(bool, bool, &'a str)>;
+    let mut claims: FxHashMap<(&'static str, String), Claimants<'a>> = FxHashMap::default();
+    for doc in documents {
+        let (noun, (id, key)) = match &doc.meta {
+            Meta::Policy(m) => ("policy id", own_id(doc, m.id.as_ref())),
+            Meta::Role(m) => ("role id", own_id(doc, m.id.as_ref())),
+            Meta::Risk(m) => ("risk id", own_id(doc, m.id.as_ref())),
+            Meta::Control(_) | Meta::Guidance(_) => {
+                let Ok(i) = catalog.resolve(doc.stem()) else {
+                    continue;
+                };
+                let noun = match doc.meta {
+                    Meta::Control(_) => "statement for control",
+                    _ => "guidance for control",
+                };
+                (noun, (catalog.controls[i].id.to_owned(), None))
+            }
+            Meta::Page(_) => continue,
+        };
+        let new = !committed.contains_key(&doc.rel);
+        claims
+            .entry((noun, id))
+            .or_default()
+            .push((key.is_some(), new, &doc.rel));
+    }
+    claims
+        .into_iter()
+        .filter(|(_, docs)| docs.len() > 1)
+        .filter_map(|(claim, docs)| Some((claim, docs.into_iter().min()?.2)))
+        .collect()
+}
+
 /// A document's id: its `id` field, else its file stem; and the field to
 /// point at in errors.
 fn own_id(doc: &Document, written: Option<&Text>) -> (String, Option<&'static str>) {
@@ -442,22 +488,63 @@ fn own_id(doc: &Document, written: Option<&Text>) -> (String, Option<&'static st
     }
 }
 
-/// Ids become file names in the site: keep them to a safe alphabet.
+/// Ids become file names in the site: letters (of any script, so
+/// `datenschutz-übersicht` is fine: its address is percent-encoded),
+/// digits, `-`, `_` and `.`; not starting with `.`, and not `index`.
 fn check_id(id: &str) -> Result<(), String> {
     let safe = !id.is_empty()
         && !id.starts_with('.')
         && id
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !safe {
         return Err(format!(
-            "the id `{id}` must be letters, digits, `-`, `_` or `.` (it names a page)"
+            "the id `{id}` can only have letters, digits, `-`, `_` and `.` (it names a page); \
+             try `{}`",
+            safe_id(id)
         ));
     }
     if id == "index" {
         return Err("the id `index` is taken by the list page of its kind".to_owned());
     }
     Ok(())
+}
+
+/// `id` with every run of other characters turned into one `-`.
+fn safe_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.trim_start_matches('.').chars() {
+        if c.is_alphanumeric() || matches!(c, '_' | '.') {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    match out {
+        "" | "index" => format!("{out}-1").trim_start_matches('-').to_owned(),
+        _ => out.to_owned(),
+    }
+}
+
+/// An invalid id, reported where it comes from: the `id:` field, or the
+/// file name when the document has none.
+fn invalid_id(doc: &Document, id: &str, key: Option<&str>, why: String) -> Diagnostic {
+    match key {
+        Some(key) => Diagnostic::error(Rule::InvalidId, &doc.path, doc.locate(key, None), why),
+        None => Diagnostic::error(
+            Rule::InvalidId,
+            &doc.path,
+            Position::START,
+            format!(
+                "the file name `{}` gives the id `{id}`: {}; rename the file, or give it \
+                 `id: {}` in the front matter",
+                doc.rel.rsplit('/').next().unwrap_or(&doc.rel),
+                why.split_once("; try").map_or(why.as_str(), |(w, _)| w),
+                safe_id(id)
+            ),
+        ),
+    }
 }
 
 /// Resolves the references of one document and collects its problems.

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 pub use audit::audit;
 pub use link::{BodyCache, link, link_with};
-pub use resolve::{SCHEMES, join};
+pub use resolve::join;
 pub use risk::{Acceptor, Action, Assessed, Decision, Risk, Treatment, Use, natural_key};
 
 use crate::catalog::{self, Catalog};

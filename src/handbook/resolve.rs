@@ -82,9 +82,6 @@ impl IdKind {
     }
 }
 
-/// The schemes of typed links (`policy:access-control`), as written.
-pub const SCHEMES: [&str; 5] = ["policy", "control", "guidance", "role", "risk"];
-
 impl Index {
     /// A hash of every target a link can resolve to and how it shows
     /// (paths, URLs, titles): rendered bodies stay valid while it holds.
@@ -184,6 +181,42 @@ impl<'a> DocResolver<'a> {
         }
     }
 
+    /// A link whose scheme is none of ours: kept if browsers know it
+    /// (`https:`, `mailto:`, …), else broken with the typed link that was
+    /// probably meant (`polcy:` → `policy:`, `Policy:` → `policy:`).
+    fn other_scheme(&self, scheme: &str, rest: &str) -> Resolution {
+        let lower = scheme.to_ascii_lowercase();
+        if TYPED_SCHEMES.contains(&lower.as_str()) {
+            return Resolution::Broken(
+                Rule::BrokenLink,
+                format!(
+                    "link `{scheme}:{rest}`: typed links are written in lower case: `{lower}:{rest}`"
+                ),
+            );
+        }
+        if is_browser_scheme(&lower) {
+            return Resolution::Keep;
+        }
+        let ours = TYPED_SCHEMES
+            .iter()
+            .map(|s| format!("`{s}:`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = match crate::diagnostics::suggest::nearest(
+            &lower,
+            TYPED_SCHEMES.iter().copied(),
+        ) {
+            Some(near) => format!(
+                "link `{scheme}:{rest}` has an unknown type `{scheme}:`; did you mean `{near}:{rest}`?"
+            ),
+            None => format!(
+                "link `{scheme}:{rest}`: `{scheme}:` is neither a typed link ({ours}) nor a web \
+                 address; write a web address with `https://`"
+            ),
+        };
+        Resolution::Broken(Rule::BrokenLink, message)
+    }
+
     fn typed(&self, scheme: &str, id: &str, fragment: &str) -> Option<Resolution> {
         let catalog = catalog::catalog();
         let resolution = match scheme {
@@ -226,8 +259,10 @@ impl<'a> DocResolver<'a> {
         Some(resolution)
     }
 
-    fn relative(&self, path: &str, fragment: &str) -> Resolution {
-        let Some(target) = join(self.dir, path) else {
+    /// A link to a file of the content folder, `path` relative to the
+    /// folder `base` (the document's own, or the root for `/…` links).
+    fn relative(&self, base: &str, path: &str, fragment: &str) -> Resolution {
+        let Some(target) = join(base, path) else {
             return Resolution::Broken(
                 Rule::BrokenLink,
                 format!("link `{path}` leads out of the content folder"),
@@ -266,6 +301,28 @@ impl<'a> DocResolver<'a> {
                 page: None,
             };
         }
+        // A link to the page a document becomes, not to the document.
+        let source = self
+            .index
+            .documents
+            .iter()
+            .filter(|(_, t)| t.url == target)
+            .map(|(rel, _)| rel.as_str())
+            .min();
+        if let Some(source) = source {
+            let written = match source.rsplit_once('/') {
+                Some((dir, name)) if dir == self.dir => name.to_owned(),
+                None if self.dir.is_empty() => source.to_owned(),
+                _ => format!("/{source}"),
+            };
+            return Resolution::Broken(
+                Rule::BrokenLink,
+                format!(
+                    "link `{path}` names the page that ismsbook makes; link to its Markdown file \
+                     instead: `{written}`"
+                ),
+            );
+        }
         Resolution::Broken(
             Rule::BrokenLink,
             format!("link to a missing file `{path}` (content/{target} does not exist)"),
@@ -278,20 +335,85 @@ impl Resolve for DocResolver<'_> {
         if let Some(why) = unsafe_scheme(dest) {
             return Resolution::Broken(Rule::UnsafeLink, why);
         }
-        if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') {
+        // `//host/…` is a web address without its scheme.
+        if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
             return Resolution::Keep;
         }
         let (path, fragment) = match dest.find(['#', '?']) {
             Some(i) => dest.split_at(i),
             None => (dest, ""),
         };
+        if let Some(from_root) = path.strip_prefix('/') {
+            return self.relative("", from_root, fragment);
+        }
         if let Some((scheme, rest)) = scheme_of(path) {
             return self
                 .typed(scheme, rest, fragment)
-                .unwrap_or(Resolution::Keep);
+                .unwrap_or_else(|| self.other_scheme(scheme, rest));
         }
-        self.relative(path, fragment)
+        self.relative(self.dir, path, fragment)
     }
+}
+
+/// The schemes of typed links: `policy:backup`, `control:5.15`, ….
+pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role", "risk"];
+
+/// Whether browsers (or an app they hand the link to) know the scheme: web
+/// and mail addresses, phone numbers, file shares, chat and meeting apps.
+fn is_browser_scheme(lower: &str) -> bool {
+    const KNOWN: &[&str] = &[
+        "http",
+        "https",
+        "mailto",
+        "tel",
+        "sms",
+        "fax",
+        "ftp",
+        "ftps",
+        "sftp",
+        "ssh",
+        "file",
+        "smb",
+        "afp",
+        "nfs",
+        "news",
+        "nntp",
+        "irc",
+        "ircs",
+        "xmpp",
+        "sip",
+        "sips",
+        "callto",
+        "facetime",
+        "geo",
+        "urn",
+        "magnet",
+        "webcal",
+        "feed",
+        "git",
+        "svn",
+        "ldap",
+        "ldaps",
+        "rtsp",
+        "matrix",
+        "slack",
+        "msteams",
+        "zoommtg",
+        "zoomus",
+        "skype",
+        "tg",
+        "whatsapp",
+        "signal",
+        "vscode",
+        "notion",
+        "onenote",
+        "obsidian",
+        "jira",
+        "itms-apps",
+        "bitcoin",
+    ];
+    // Office's `ms-word:`, `ms-excel:`…, and web apps' registered `web+…:`.
+    KNOWN.contains(&lower) || lower.starts_with("ms-") || lower.starts_with("web+")
 }
 
 /// The URL scheme of `dest` and the rest, if it has one (`policy:x`, `https://…`).
@@ -404,7 +526,7 @@ mod tests {
         let ix = index();
         let r = DocResolver::new(&ix, "index.md", "index.html");
         let ids = ["access-control", "5.15", "5.15", "ciso", "R-05"];
-        for (scheme, id) in SCHEMES.iter().zip(ids) {
+        for (scheme, id) in TYPED_SCHEMES.iter().zip(ids) {
             assert!(
                 matches!(
                     r.resolve(&format!("{scheme}:{id}")),
@@ -483,10 +605,62 @@ mod tests {
         for dest in [
             "https://example.com/x.md",
             "mailto:a@b.c",
+            "tel:+441234",
+            "ms-word:ofe|u|https://x.example/a.docx",
             "#top",
-            "/abs.html",
+            "//cdn.example/x.png",
         ] {
             assert_eq!(r.resolve(dest), Resolution::Keep, "{dest}");
         }
+    }
+
+    fn broken(r: Resolution) -> String {
+        match r {
+            Resolution::Broken(Rule::BrokenLink, m) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_schemes_suggest_the_typed_link_meant() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
+        assert_eq!(
+            broken(r.resolve("polcy:access-control")),
+            "link `polcy:access-control` has an unknown type `polcy:`; did you mean `policy:access-control`?"
+        );
+        assert_eq!(
+            broken(r.resolve("controls:8.13")),
+            "link `controls:8.13` has an unknown type `controls:`; did you mean `control:8.13`?"
+        );
+        assert_eq!(
+            broken(r.resolve("Policy:access-control")),
+            "link `Policy:access-control`: typed links are written in lower case: `policy:access-control`"
+        );
+        assert!(broken(r.resolve("intranet:x")).contains("neither a typed link"));
+    }
+
+    #[test]
+    fn root_absolute_links_start_at_the_content_folder() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
+        assert_eq!(
+            href(r.resolve("/procedures/restore.md#step-2")),
+            "../procedures/restore.html#step-2"
+        );
+        assert_eq!(href(r.resolve("/img/flow.png")), "../img/flow.png");
+        assert!(broken(r.resolve("/abs.html")).contains("missing file"));
+    }
+
+    #[test]
+    fn a_link_to_a_generated_page_names_its_markdown_file() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "policies/backup.md", "policies/backup.html");
+        assert_eq!(
+            broken(r.resolve("../procedures/restore.html")),
+            "link `../procedures/restore.html` names the page that ismsbook makes; link to its Markdown file instead: `/procedures/restore.md`"
+        );
+        let r = DocResolver::new(&ix, "procedures/other.md", "procedures/other.html");
+        assert!(broken(r.resolve("restore.html")).ends_with("instead: `restore.md`"));
     }
 }

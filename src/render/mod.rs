@@ -287,6 +287,7 @@ fn group_by_place(failures: Vec<(String, Diagnostic)>) -> Diagnostics {
                 line,
                 column,
                 message: format!("{message} (rendering {}{more})", pages[0]),
+                help: None,
             }
         })
         .collect()

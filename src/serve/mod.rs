@@ -166,7 +166,7 @@ pub(crate) fn describe(changes: &[Change]) -> String {
 
 pub(crate) fn config_problems(e: ConfigError) -> Vec<Diagnostic> {
     match e {
-        ConfigError::Invalid(d) => vec![d],
+        ConfigError::Invalid(d) => d,
         other => vec![Diagnostic::error(
             Rule::Config,
             &PathBuf::from(crate::config::FILE_NAME),

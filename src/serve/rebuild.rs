@@ -92,7 +92,7 @@ impl Builder {
         };
         let content = match (refresh.is_some(), self.content.take()) {
             (true, Some(content)) => {
-                diagnostics.extend(content.unreadable.values().cloned());
+                diagnostics.extend(content.unreadable.values().flatten().cloned());
                 content
             }
             _ => content::load(&self.config.src_dir(), &mut diagnostics),
