@@ -273,13 +273,37 @@ fn serve(args: ServeArgs) -> ExitCode {
         open: args.open,
         today,
     };
-    match crate::serve::run(options) {
+    let bound = crate::serve::bind(options).and_then(|bound| {
+        warn_if_reachable(bound.address());
+        bound.run()
+    });
+    match bound {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::serve::ServeError::Config(e)) => report_failure(&BuildError::Config(e)),
         Err(e) => {
             eprintln!("error: {e}");
+            if let crate::serve::ServeError::Bind { source, .. } = &e
+                && source.kind() == std::io::ErrorKind::AddrInUse
+            {
+                eprintln!(
+                    "  another program (perhaps another `ismsbook serve`) uses that port: \
+                     pick another with `-p`, or `-p 0` for any free port"
+                );
+            }
             ExitCode::from(1)
         }
+    }
+}
+
+/// Warns when the preview can be reached from other computers: anything
+/// but a loopback address.
+fn warn_if_reachable(address: std::net::SocketAddr) {
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {address}, so this preview, drafts included, is reachable \
+             from the network by anyone who can reach this computer; use `-n 127.0.0.1` to keep \
+             it to this computer"
+        );
     }
 }
 
