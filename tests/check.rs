@@ -155,12 +155,21 @@ fn the_example_handbook_shows_only_its_deliberate_warnings() {
         .collect();
     got.sort();
     let count = |rule: &str| got.iter().filter(|d| d.0 == rule).count();
-    // One review overdue and one due soon, on purpose; and the statements
-    // whose status is planned or not implemented, as a real SoA has.
+    // One review overdue and one due soon, on purpose; the statements
+    // whose status is planned or not implemented, as a real SoA has; one
+    // risk acceptance expired and one treatment action overdue, on purpose.
     assert_eq!(count("review-overdue"), 1, "{got:?}");
     assert_eq!(count("review-due"), 1, "{got:?}");
     assert_eq!(count("control-not-implemented"), 9, "{got:?}");
-    assert_eq!(got.len(), 11, "nothing else: {got:?}");
+    assert!(got.contains(&(
+        "risk-acceptance-expired".into(),
+        "warning content/risks/R-03.md".into()
+    )));
+    assert!(got.contains(&(
+        "risk-action-overdue".into(),
+        "warning content/risks/R-05.md".into()
+    )));
+    assert_eq!(got.len(), 13, "nothing else: {got:?}");
     assert!(got.iter().all(|d| d.1.starts_with("warning ")));
 }
 

@@ -4,7 +4,8 @@
 //! resolved to the thing it names (roles, policies, Annex A controls), every
 //! relation made walkable in both directions (a control knows the policies
 //! that address it whichever side declared it; a role knows what it owns and
-//! what it must read), every Markdown body rendered with its links resolved.
+//! what it must read; a control knows the risks it treats), every Markdown
+//! body rendered with its links resolved.
 //! A handbook is only returned when nothing is wrong with it, so the
 //! renderer can rely on every reference.
 
@@ -12,6 +13,7 @@ mod audit;
 mod href;
 mod link;
 mod resolve;
+mod risk;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,10 +21,12 @@ use std::sync::Arc;
 pub use audit::audit;
 pub use link::{BodyCache, link, link_with};
 pub use resolve::join;
+pub use risk::{Acceptor, Action, Assessed, Decision, Risk, Treatment, Use, natural_key};
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
+use crate::content::history::Committed;
 use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, Status};
 use crate::diagnostics::Position;
 use crate::markdown::{Heading, Section};
@@ -125,8 +129,12 @@ pub struct Statement {
     pub source: Source,
     /// Whether the control applies.
     pub applicable: bool,
-    /// Why it is included or excluded.
+    /// Why it is included or excluded, as plain text (links as their text).
     pub justification: String,
+    /// The justification in pieces, with its links.
+    pub justification_pieces: Vec<crate::markdown::Piece>,
+    /// Ids of the risks the justification links to (`[R-05](risk:R-05)`).
+    pub cites_risks: Vec<String>,
     /// Implementation status (None when not applicable).
     pub status: Option<Status>,
     /// Owning role.
@@ -314,8 +322,12 @@ pub struct Handbook {
     pub roles: Vec<Role>,
     /// Plain pages, by path; the home page (`index.md`) among them.
     pub pages: Vec<Page>,
+    /// The risk register, by id (numbers in ids compare as numbers).
+    pub risks: Vec<Risk>,
     /// Files copied as they are.
     pub assets: Vec<Asset>,
+    /// The git history of the content folder, per file.
+    pub history: Committed,
 }
 
 impl Handbook {
@@ -367,6 +379,10 @@ pub mod urls {
     pub fn role(id: &str) -> String {
         format!("roles/{id}.html")
     }
+    /// `risks/<id>.html`
+    pub fn risk(id: &str) -> String {
+        format!("risks/{id}.html")
+    }
     /// The page of a plain Markdown file: `.md` becomes `.html`.
     pub fn page(rel: &str) -> String {
         match rel.strip_suffix(".md") {
@@ -378,6 +394,12 @@ pub mod urls {
     pub const SOA: &str = "soa.html";
     /// The SoA as CSV.
     pub const SOA_CSV: &str = "soa.csv";
+    /// The risk register: heat maps and every risk.
+    pub const RISKS: &str = "risks.html";
+    /// The risk register as CSV.
+    pub const RISKS_CSV: &str = "risks.csv";
+    /// The risk treatment plan: every open action by due date.
+    pub const TREATMENT_PLAN: &str = "treatment-plan.html";
     /// The policy list.
     pub const POLICIES: &str = "policies/index.html";
     /// The Annex A catalog.
@@ -401,11 +423,21 @@ pub mod urls {
     /// in any mix of case (a case-insensitive file system would merge them).
     pub fn is_reserved(path: &str) -> bool {
         let path = path.to_lowercase();
-        [SOA, SOA_CSV, CONTENTS, NOT_FOUND, PRINT].contains(&path.as_str())
+        [
+            SOA,
+            SOA_CSV,
+            RISKS,
+            RISKS_CSV,
+            TREATMENT_PLAN,
+            CONTENTS,
+            NOT_FOUND,
+            PRINT,
+        ]
+        .contains(&path.as_str())
             || path.starts_with("static/")
             || path.starts_with("search/")
             || (path.ends_with(".html")
-                && ["policies/", "controls/", "guidance/", "roles/"]
+                && ["policies/", "controls/", "guidance/", "roles/", "risks/"]
                     .iter()
                     .any(|p| path.starts_with(p)))
     }

@@ -1,5 +1,5 @@
 //! CSV files for spreadsheets and auditors: the Statement of Applicability
-//! today, through one writer that every CSV of the site uses.
+//! and the risk register, through one writer that every CSV of the site uses.
 //!
 //! A file is RFC 4180 (CRLF line ends, fields quoted when needed), starts
 //! with a UTF-8 byte-order mark so that spreadsheets read accents right,
@@ -8,7 +8,7 @@
 //! `=`, `+`, `-`, `@` (or their full-width forms), a tab or a carriage
 //! return gets a `'` in front, which spreadsheets show as text.
 
-use crate::handbook::Handbook;
+use crate::handbook::{Assessed, Handbook};
 
 /// A CSV file being written, row by row.
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ fn push_cell(out: &mut String, cell: &str) {
 }
 
 /// The header row of `soa.csv`.
-pub const SOA_HEADER: [&str; 8] = [
+pub const SOA_HEADER: [&str; 9] = [
     "Control",
     "Title",
     "Theme",
@@ -78,6 +78,7 @@ pub const SOA_HEADER: [&str; 8] = [
     "Status",
     "Owner",
     "Implementing documents",
+    "Risks",
 ];
 
 /// The SoA of `h`: one row per control, in clause order.
@@ -99,6 +100,7 @@ pub fn soa(h: &Handbook) -> String {
             .iter()
             .map(|&p| h.policies[p].title.as_str())
             .collect();
+        let risks: Vec<&str> = h.risks_of(c.index).map(|(r, _)| r.id.as_str()).collect();
         csv.row([
             info.id,
             info.title,
@@ -108,7 +110,112 @@ pub fn soa(h: &Handbook) -> String {
             c.state().label(),
             owner,
             &documents.join("; "),
+            &risks.join("; "),
         ]);
+    }
+    csv.finish()
+}
+
+/// The header row of `risks.csv`.
+pub const RISK_HEADER: [&str; 27] = [
+    "Risk",
+    "Title",
+    "Owner",
+    "Status",
+    "Assets",
+    "Threats",
+    "Vulnerabilities",
+    "Properties",
+    "Inherent likelihood",
+    "Inherent impact",
+    "Inherent level",
+    "Current likelihood",
+    "Current impact",
+    "Current level",
+    "Existing controls",
+    "Treatment",
+    "Planned controls",
+    "Residual likelihood",
+    "Residual impact",
+    "Residual level",
+    "Open actions",
+    "Next action due",
+    "Accepted by",
+    "Accepted on",
+    "Acceptance expires",
+    "Reviewed",
+    "Next review",
+];
+
+/// The risk register of `h` as RFC 4180 text, one row per risk.
+pub fn risks(h: &Handbook) -> String {
+    let catalog = h.catalog();
+    let criteria = &h.config.risk;
+    let role = |id: &str| {
+        h.roles
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_owned(), |r| r.title.clone())
+    };
+    let score = |a: Option<Assessed>| match a {
+        Some(a) => [
+            a.score.likelihood.to_string(),
+            a.score.impact.to_string(),
+            criteria.levels[a.level].name.clone(),
+        ],
+        None => Default::default(),
+    };
+    let controls = |list: &[usize]| {
+        list.iter()
+            .map(|&c| catalog.controls[c].id)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let date = |d: Option<crate::content::meta::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut csv = Csv::new(&RISK_HEADER);
+    for r in &h.risks {
+        let open: Vec<_> = r.treatment.actions.iter().filter(|a| a.is_open()).collect();
+        let acceptance = r.acceptance.as_ref();
+        let [il, ii, ilevel] = score(r.inherent);
+        let [cl, ci, clevel] = score(r.current);
+        let [rl, ri, rlevel] = score(r.residual);
+        csv.row([
+                r.id.clone(),
+                r.title.clone(),
+                role(&r.owner),
+                super::register::status_label(r.status).to_owned(),
+                r.assets.join("; "),
+                r.threats.join("; "),
+                r.vulnerabilities.join("; "),
+                r.cia
+                    .iter()
+                    .map(|&c| super::register::cia_label(c))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                il,
+                ii,
+                ilevel,
+                cl,
+                ci,
+                clevel,
+                controls(&r.existing_controls),
+                r.treatment
+                    .option
+                    .map(super::register::option_label)
+                    .unwrap_or_default()
+                    .to_owned(),
+                controls(&r.planned_controls()),
+                rl,
+                ri,
+                rlevel,
+                open.len().to_string(),
+                date(open.iter().map(|a| a.due).min()),
+                acceptance.map(|a| role(&a.by)).unwrap_or_default(),
+                date(acceptance.map(|a| a.date)),
+                date(acceptance.and_then(|a| a.expires)),
+                r.reviewed.to_string(),
+                r.next_review.to_string(),
+            ]);
     }
     csv.finish()
 }

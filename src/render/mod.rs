@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod print;
+pub mod register;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,12 @@ pub enum Job {
     Roles,
     /// `roles/<id>.html`
     Role(usize),
+    /// `risks.html`: the risk register.
+    Risks,
+    /// `risks/<id>.html`
+    Risk(usize),
+    /// `treatment-plan.html`
+    TreatmentPlan,
     /// A plain page.
     Page(usize),
     /// `contents.html`
@@ -62,7 +69,7 @@ struct NavItem {
     section: &'static str,
 }
 
-const NAV: [NavItem; 7] = [
+const NAV: [NavItem; 8] = [
     NavItem {
         url: urls::HOME,
         title: "Home",
@@ -82,6 +89,11 @@ const NAV: [NavItem; 7] = [
         url: urls::SOA,
         title: "SoA",
         section: "soa",
+    },
+    NavItem {
+        url: urls::RISKS,
+        title: "Risks",
+        section: "risks",
     },
     NavItem {
         url: urls::GUIDANCE,
@@ -121,6 +133,8 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::GuidanceIndex,
         Job::Soa,
         Job::Roles,
+        Job::Risks,
+        Job::TreatmentPlan,
         Job::Contents,
         Job::NotFound,
     ];
@@ -131,6 +145,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
     jobs.extend((0..h.controls.len()).map(Job::Control));
     jobs.extend((0..h.controls.len()).map(Job::Guidance));
     jobs.extend((0..h.roles.len()).map(Job::Role));
+    jobs.extend((0..h.risks.len()).map(Job::Risk));
     jobs.extend(
         h.pages
             .iter()
@@ -154,6 +169,9 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Soa => urls::SOA.to_owned(),
         Job::Roles => urls::ROLES.to_owned(),
         Job::Role(i) => urls::role(&h.roles[i].id),
+        Job::Risks => urls::RISKS.to_owned(),
+        Job::Risk(i) => urls::risk(&h.risks[i].id),
+        Job::TreatmentPlan => urls::TREATMENT_PLAN.to_owned(),
         Job::Page(i) => h.pages[i].url.clone(),
         Job::Contents => urls::CONTENTS.to_owned(),
         Job::NotFound => urls::NOT_FOUND.to_owned(),
@@ -203,9 +221,11 @@ pub fn render_pages(
     Ok(jobs.len())
 }
 
-/// Writes what is not a rendered page: `soa.csv`, static files, assets.
+/// Writes what is not a rendered page: `soa.csv`, `risks.csv`, static
+/// files, assets.
 fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
     let csv = csv::soa(h);
+    let risks_csv = csv::risks(h);
     let copies = theme
         .statics
         .par_iter()
@@ -222,6 +242,9 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
                 .map(|a| fs::read(&a.path).and_then(|b| out.write(&a.rel, &b))),
         )
         .chain(rayon::iter::once(out.write(urls::SOA_CSV, csv.as_bytes())))
+        .chain(rayon::iter::once(
+            out.write(urls::RISKS_CSV, risks_csv.as_bytes()),
+        ))
         .filter_map(|r| r.err().map(|e| e.diagnostic()))
         .collect::<Vec<_>>();
     match fs::one_write_error(copies) {
@@ -366,6 +389,19 @@ impl<'a> Renderer<'a> {
             Job::Role(i) => {
                 ctx.insert("role", &views::role(h, refs, &h.roles[i]));
                 ("role.html", "roles")
+            }
+            Job::Risks => {
+                ctx.insert("register", &register::register(h, refs));
+                ctx.insert("csv", urls::RISKS_CSV);
+                ("risks.html", "risks")
+            }
+            Job::Risk(i) => {
+                ctx.insert("risk", &register::risk(h, refs, &h.risks[i]));
+                ("risk.html", "risks")
+            }
+            Job::TreatmentPlan => {
+                ctx.insert("actions", &register::plan(h, refs));
+                ("treatment-plan.html", "risks")
             }
             Job::Page(i) => {
                 ctx.insert("page", &views::page(&h.pages[i]));

@@ -7,12 +7,13 @@
 
 use serde::Serialize;
 
+use super::register::{RiskRefs, RiskUse};
 use crate::catalog::{Attributes, Theme};
 use crate::content::meta::{Classification, Date, Evidence, Extra, Revision};
 use crate::handbook::{
     Audience, Control, ControlState, Guidance, Handbook, Page, Policy, Review, Role, urls,
 };
-use crate::markdown::Heading;
+use crate::markdown::{Heading, Piece};
 
 /// A link to a page.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +79,8 @@ pub struct Refs {
     pub roles: Vec<Link>,
     /// One per control.
     pub controls: Vec<ControlRef>,
+    /// Roles by id, and the risks of each control.
+    pub risks: RiskRefs,
 }
 
 impl Refs {
@@ -117,6 +120,7 @@ impl Refs {
             policies,
             roles,
             controls,
+            risks: RiskRefs::new(h),
         }
     }
 
@@ -203,7 +207,7 @@ pub struct BodyView<'a> {
     pub headings: Vec<&'a Heading>,
 }
 
-fn body(b: &crate::handbook::Body) -> BodyView<'_> {
+pub(super) fn body(b: &crate::handbook::Body) -> BodyView<'_> {
     BodyView {
         html: &b.html,
         headings: b.headings.iter().filter(|h| h.level == 2).collect(),
@@ -297,6 +301,10 @@ pub struct ControlView<'a> {
     pub applicable: Option<bool>,
     /// Why included or excluded.
     pub justification: Option<&'a str>,
+    /// The justification in pieces, with its links.
+    pub justification_pieces: Option<&'a [Piece]>,
+    /// The risks it treats, in place or planned.
+    pub risks: Vec<RiskUse>,
     /// Source of the statement.
     pub source: Option<&'a str>,
     /// When the source last changed, if known.
@@ -329,6 +337,8 @@ pub fn control<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> ControlView<'a>
         has_statement: s.is_some(),
         applicable: s.map(|s| s.applicable),
         justification: s.map(|s| s.justification.as_str()),
+        justification_pieces: s.map(|s| s.justification_pieces.as_slice()),
+        risks: refs.risks.of_control(c.index).to_vec(),
         source: s.map(|s| s.source.rel.as_str()),
         changed: s.and_then(|s| s.source.changed),
         policies: refs.policies(&c.policies),
@@ -396,8 +406,12 @@ pub struct SoaRow<'a> {
     pub applicable: Option<bool>,
     /// Why.
     pub justification: Option<&'a str>,
+    /// The justification in pieces, with its links.
+    pub justification_pieces: Option<&'a [Piece]>,
     /// Implementing documents.
     pub documents: Vec<Link>,
+    /// The risks it treats, in place or planned.
+    pub risks: Vec<RiskUse>,
 }
 
 /// The SoA, one row per control in clause order.
@@ -410,7 +424,9 @@ pub fn soa<'a>(h: &'a Handbook, refs: &Refs) -> Vec<SoaRow<'a>> {
                 control: refs.controls[c.index].clone(),
                 applicable: s.map(|s| s.applicable),
                 justification: s.map(|s| s.justification.as_str()),
+                justification_pieces: s.map(|s| s.justification_pieces.as_slice()),
                 documents: refs.policies(&c.policies),
+                risks: refs.risks.of_control(c.index).to_vec(),
             }
         })
         .collect()
@@ -441,6 +457,10 @@ pub struct RoleView<'a> {
     pub owns_controls: Vec<ControlRef>,
     /// Policies it must read.
     pub reading_list: Vec<PolicyRow>,
+    /// Risks it owns.
+    pub owns_risks: Vec<super::register::RiskRef>,
+    /// Open risk treatment actions it must carry out.
+    pub actions: Vec<super::register::ActionView>,
     /// Free-form values.
     pub extra: &'a Extra,
     /// Responsibilities.
@@ -449,7 +469,10 @@ pub struct RoleView<'a> {
 
 /// Builds the view of one role.
 pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
+    let (owns_risks, actions) = super::register::of_role(h, refs, &r.id);
     RoleView {
+        owns_risks,
+        actions,
         id: &r.id,
         title: &r.title,
         source: &r.source.rel,
@@ -571,7 +594,7 @@ pub struct StateCount {
 
 /// The home page's at-a-glance status.
 #[derive(Debug, Serialize)]
-pub struct Status {
+pub struct Status<'a> {
     /// Number of policies.
     pub policies: usize,
     /// Number of roles.
@@ -588,10 +611,12 @@ pub struct Status {
     pub due_soon: Vec<PolicyRow>,
     /// The window "soon" means, in days.
     pub window_days: i32,
+    /// The risks at a glance; None when there are none.
+    pub risks: Option<super::register::Summary<'a>>,
 }
 
 /// Computes the at-a-glance status.
-pub fn status(h: &Handbook, refs: &Refs) -> Status {
+pub fn status<'a>(h: &'a Handbook, refs: &Refs) -> Status<'a> {
     let states = ControlState::ALL
         .iter()
         .map(|&s| StateCount {
@@ -624,6 +649,7 @@ pub fn status(h: &Handbook, refs: &Refs) -> Status {
         overdue: with_review(|r| matches!(r, Review::Overdue(_))),
         due_soon: with_review(|r| matches!(r, Review::DueSoon(_))),
         window_days: h.config.check.review_warning_days,
+        risks: super::register::summary(h, refs),
     }
 }
 

@@ -63,15 +63,18 @@ pub enum DocKind {
     Role = 3,
     /// A plain page.
     Page = 4,
+    /// A risk of the register.
+    Risk = 5,
 }
 
 /// Labels of the kinds, by their code.
-pub const KIND_LABELS: [&str; 5] = [
+pub const KIND_LABELS: [&str; 6] = [
     "Policy",
     "Annex A control",
     "ISO 27002 guidance",
     "Role",
     "Page",
+    "Risk",
 ];
 
 /// One searchable page.
@@ -116,8 +119,9 @@ pub struct Index<'a> {
 pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
     let catalog = h.catalog();
     let role_title = |r: usize| h.roles[r].title.clone();
-    let mut docs =
-        Vec::with_capacity(h.policies.len() + 2 * h.controls.len() + h.roles.len() + h.pages.len());
+    let mut docs = Vec::with_capacity(
+        h.policies.len() + 2 * h.controls.len() + h.roles.len() + h.pages.len() + h.risks.len(),
+    );
     for p in &h.policies {
         let mut fields = vec![
             (Field::Id, p.id.clone()),
@@ -247,6 +251,53 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: 0,
             status: 0,
             owner: 0,
+            sections: &r.body.sections,
+            fields,
+        });
+    }
+    let role_index = |id: &str| h.roles.iter().position(|r| r.id == id);
+    for r in &h.risks {
+        let owner = role_index(&r.owner);
+        let owner_title = owner.map_or_else(|| r.owner.clone(), role_title);
+        let level = |a: Option<crate::handbook::Assessed>| {
+            a.map(|a| h.config.risk.levels[a.level].name.as_str())
+        };
+        let mut fields = vec![
+            (Field::Id, r.id.clone()),
+            (Field::Title, r.title.clone()),
+            (Field::Meta, owner_title.clone()),
+        ];
+        fields.extend(
+            r.assets
+                .iter()
+                .chain(&r.threats)
+                .chain(&r.vulnerabilities)
+                .map(|t| (Field::Meta, t.clone())),
+        );
+        fields.extend(
+            r.existing_controls
+                .iter()
+                .chain(&r.planned_controls())
+                .map(|&c| (Field::Meta, catalog.controls[c].id.to_owned())),
+        );
+        fields.extend(
+            r.treatment
+                .actions
+                .iter()
+                .map(|a| (Field::Meta, a.title.clone())),
+        );
+        let subtitle = match (level(r.current), level(r.expected())) {
+            (Some(c), Some(e)) => format!("Owner: {owner_title} · current {c} · residual {e}"),
+            _ => format!("Owner: {owner_title} · not scored"),
+        };
+        docs.push(Doc {
+            url: urls::risk(&r.id),
+            title: format!("{} {}", r.id, r.title),
+            kind: DocKind::Risk,
+            subtitle,
+            theme: 0,
+            status: 0,
+            owner: owner.map_or(0, |o| o + 1),
             sections: &r.body.sections,
             fields,
         });
@@ -504,7 +555,7 @@ fn keep_best_per_kind(list: &mut Vec<(u32, u32, u16)>, docs: &[Doc]) {
         return;
     }
     list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut kept = [0usize; 5];
+    let mut kept = [0usize; KIND_LABELS.len()];
     list.retain(|p| {
         let k = docs[p.0 as usize].kind as usize;
         kept[k] += 1;

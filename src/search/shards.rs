@@ -172,7 +172,7 @@ struct Manifest<'a> {
     t: Vec<String>,
     m: usize,
     x: usize,
-    kinds: [&'static str; 5],
+    kinds: [&'static str; KIND_LABELS.len()],
     themes: Vec<&'static str>,
     states: Vec<&'static str>,
     owners: &'a [String],
