@@ -317,7 +317,12 @@ fn build(args: &BuildArgs) -> ExitCode {
             true => pipeline::Replace::AnyFolder,
             false => pipeline::Replace::EarlierBuilds,
         };
-        pipeline::build(&config::find_root(&args.dir), args.dest.as_deref(), today, replace)
+        pipeline::build(
+            &config::find_root(&args.dir),
+            args.dest.as_deref(),
+            today,
+            replace,
+        )
     });
     match result {
         Ok(report) => {

@@ -180,42 +180,42 @@ pub fn risks(h: &Handbook) -> String {
         let [cl, ci, clevel] = score(r.current);
         let [rl, ri, rlevel] = score(r.residual);
         csv.row([
-                r.id.clone(),
-                r.title.clone(),
-                role(&r.owner),
-                super::register::status_label(r.status).to_owned(),
-                r.assets.join("; "),
-                r.threats.join("; "),
-                r.vulnerabilities.join("; "),
-                r.cia
-                    .iter()
-                    .map(|&c| super::register::cia_label(c))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                il,
-                ii,
-                ilevel,
-                cl,
-                ci,
-                clevel,
-                controls(&r.existing_controls),
-                r.treatment
-                    .option
-                    .map(super::register::option_label)
-                    .unwrap_or_default()
-                    .to_owned(),
-                controls(&r.planned_controls()),
-                rl,
-                ri,
-                rlevel,
-                open.len().to_string(),
-                date(open.iter().map(|a| a.due).min()),
-                acceptance.map(|a| role(&a.by)).unwrap_or_default(),
-                date(acceptance.map(|a| a.date)),
-                date(acceptance.and_then(|a| a.expires)),
-                r.reviewed.to_string(),
-                r.next_review.to_string(),
-            ]);
+            r.id.clone(),
+            r.title.clone(),
+            role(&r.owner),
+            super::register::status_label(r.status).to_owned(),
+            r.assets.join("; "),
+            r.threats.join("; "),
+            r.vulnerabilities.join("; "),
+            r.cia
+                .iter()
+                .map(|&c| super::register::cia_label(c))
+                .collect::<Vec<_>>()
+                .join("; "),
+            il,
+            ii,
+            ilevel,
+            cl,
+            ci,
+            clevel,
+            controls(&r.existing_controls),
+            r.treatment
+                .option
+                .map(super::register::option_label)
+                .unwrap_or_default()
+                .to_owned(),
+            controls(&r.planned_controls()),
+            rl,
+            ri,
+            rlevel,
+            open.len().to_string(),
+            date(open.iter().map(|a| a.due).min()),
+            acceptance.map(|a| role(&a.by)).unwrap_or_default(),
+            date(acceptance.map(|a| a.date)),
+            date(acceptance.and_then(|a| a.expires)),
+            r.reviewed.to_string(),
+            r.next_review.to_string(),
+        ]);
     }
     csv.finish()
 }
