@@ -212,6 +212,28 @@ impl<'a> DocResolver<'a> {
     fn typed(&self, scheme: &str, id: &str, fragment: &str) -> Option<Resolution> {
         let catalog = catalog::catalog();
         let resolution = match scheme {
+            // A clause is a place on the clauses page, so it takes no `#fragment`.
+            "clause" => {
+                let clauses = catalog::clauses::clauses();
+                match clauses.resolve(id) {
+                    Ok(i) if fragment.is_empty() => {
+                        let c = &clauses.clauses[i];
+                        Resolution::Rewrite {
+                            href: format!("{}{}", self.root, urls::clause(c.id)),
+                            title: Some(format!("Clause {} {}", c.id, c.heading)),
+                            page: None,
+                        }
+                    }
+                    Ok(_) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("link `clause:{id}{fragment}`: a clause link takes no `#` part"),
+                    ),
+                    Err(e) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("broken link `clause:{id}`: {}", clauses.explain(&e)),
+                    ),
+                }
+            }
             "policy" | "role" => {
                 let kind = if scheme == "policy" {
                     IdKind::Policy
@@ -276,6 +298,7 @@ impl<'a> DocResolver<'a> {
             urls::SOA,
             urls::SOA_CSV,
             urls::CONTENTS,
+            urls::CLAUSES,
             urls::PRINT,
             urls::POLICIES,
             urls::CONTROLS,
@@ -345,7 +368,7 @@ impl Resolve for DocResolver<'_> {
 }
 
 /// The schemes of typed links: `policy:backup`, `control:5.15`, ….
-pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role"];
+pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role", "clause"];
 
 /// Whether browsers (or an app they hand the link to) know the scheme: web
 /// and mail addresses, phone numbers, file shares, chat and meeting apps.
@@ -498,6 +521,11 @@ mod tests {
             "../guidance/8.13.html#notes"
         );
         assert_eq!(href(r.resolve("role:ciso")), "../roles/ciso.html");
+        assert_eq!(href(r.resolve("clause:9.2")), "../clauses.html#clause-9.2");
+        let Resolution::Broken(_, m) = r.resolve("clause:A.5.1") else {
+            panic!()
+        };
+        assert!(m.contains("is an Annex A control, not a clause"), "{m}");
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub enum Job {
     NotFound,
     /// `print.html`: the whole handbook on one page.
     Print,
+    /// `clauses.html`: clauses 4–10 and their readiness.
+    Clauses,
 }
 
 /// Navigation sections, for marking the current one.
@@ -61,7 +63,7 @@ struct NavItem {
     section: &'static str,
 }
 
-const NAV: [NavItem; 7] = [
+const NAV: [NavItem; 8] = [
     NavItem {
         url: urls::HOME,
         title: "Home",
@@ -71,6 +73,11 @@ const NAV: [NavItem; 7] = [
         url: urls::POLICIES,
         title: "Policies",
         section: "policies",
+    },
+    NavItem {
+        url: urls::CLAUSES,
+        title: "Clauses",
+        section: "clauses",
     },
     NavItem {
         url: urls::CONTROLS,
@@ -122,6 +129,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::Roles,
         Job::Contents,
         Job::NotFound,
+        Job::Clauses,
     ];
     if h.config.html.print {
         jobs.push(Job::Print);
@@ -157,6 +165,7 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Contents => urls::CONTENTS.to_owned(),
         Job::NotFound => urls::NOT_FOUND.to_owned(),
         Job::Print => urls::PRINT.to_owned(),
+        Job::Clauses => urls::CLAUSES.to_owned(),
     }
 }
 
@@ -313,7 +322,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &root);
         let (template, section) = match job {
             Job::Home => {
-                ctx.insert("page", &h.home().map(views::page));
+                ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
                 ctx.insert("status", &views::status(h, refs));
                 ("index.html", "home")
             }
@@ -359,8 +368,12 @@ impl<'a> Renderer<'a> {
                 ("role.html", "roles")
             }
             Job::Page(i) => {
-                ctx.insert("page", &views::page(&h.pages[i]));
+                ctx.insert("page", &views::page(h, refs, &h.pages[i]));
                 ("page.html", "pages")
+            }
+            Job::Clauses => {
+                ctx.insert("clauses", &views::clauses(h, refs));
+                ("clauses.html", "clauses")
             }
             Job::Contents => {
                 ctx.insert("folders", &views::contents(h));

@@ -248,7 +248,7 @@ fn fragment(
             "print/role.html"
         }
         Doc::Page(p) => {
-            let mut view = views::page(p);
+            let mut view = views::page(h, refs, p);
             point(Some(&mut view.body), html);
             ctx.insert("page", &view);
             "print/page.html"
