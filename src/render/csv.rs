@@ -3,7 +3,7 @@
 use crate::handbook::Handbook;
 
 /// The header row.
-pub const HEADER: [&str; 8] = [
+pub const HEADER: [&str; 10] = [
     "Control",
     "Title",
     "Theme",
@@ -12,6 +12,8 @@ pub const HEADER: [&str; 8] = [
     "Status",
     "Owner",
     "Implementing documents",
+    "Evidence",
+    "Last changed",
 ];
 
 /// The SoA of `h` as RFC 4180 text: CRLF line ends, fields quoted when needed.
@@ -46,6 +48,17 @@ pub fn soa(h: &Handbook) -> String {
                 c.state().label().to_owned(),
                 owner,
                 documents.join("; "),
+                s.map(|s| {
+                    s.evidence
+                        .iter()
+                        .map(|e| e.title.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default(),
+                s.and_then(|s| s.source.changed)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             ]
             .into_iter(),
         );

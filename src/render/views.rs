@@ -170,6 +170,14 @@ pub struct PolicyRow {
     pub classification: Classification,
     /// Next review.
     pub review: ReviewView,
+    /// Date it took effect.
+    pub effective: Option<Date>,
+    /// Approving role.
+    pub approver: Option<Link>,
+    /// Who approved the current version, and when.
+    pub approved: Option<Approval>,
+    /// When its source last changed, if known.
+    pub changed: Option<Date>,
 }
 
 /// Lists policies as rows.
@@ -188,6 +196,10 @@ pub fn policy_rows(
                 version: p.version.clone(),
                 classification: p.classification,
                 review: review(h, p),
+                effective: p.effective,
+                approver: p.approver.map(|a| refs.roles[a].clone()),
+                approved: p.approved.clone(),
+                changed: p.source.changed,
             }
         })
         .collect()
@@ -421,6 +433,10 @@ pub struct SoaRow<'a> {
     pub justification: Option<&'a str>,
     /// Implementing documents.
     pub documents: Vec<Link>,
+    /// Titles of the evidence that it operates.
+    pub evidence: Vec<&'a str>,
+    /// When its statement last changed, if known.
+    pub changed: Option<Date>,
 }
 
 /// The SoA, one row per control in clause order.
@@ -434,6 +450,10 @@ pub fn soa<'a>(h: &'a Handbook, refs: &Refs) -> Vec<SoaRow<'a>> {
                 applicable: s.map(|s| s.applicable),
                 justification: s.map(|s| s.justification.as_str()),
                 documents: refs.policies(&c.policies),
+                evidence: s.map_or_else(Vec::new, |s| {
+                    s.evidence.iter().map(|e| e.title.0.as_str()).collect()
+                }),
+                changed: s.and_then(|s| s.source.changed),
             }
         })
         .collect()
