@@ -306,7 +306,8 @@ impl Diagnostics {
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             natural(&a.file.to_string_lossy(), &b.file.to_string_lossy())
-                .then_with(|| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)))
+                .then_with(|| (a.line, a.column).cmp(&(b.line, b.column)))
+                .then_with(|| natural(&a.message, &b.message))
         });
         self.items.dedup();
         self.items
