@@ -397,11 +397,7 @@ fn commands_run_in_a_subfolder_find_book_toml_above() {
         .unwrap()
         .into();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains("0 errors, "),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("0 errors, "), "{}", run.stdout);
     edit(book.path(), POLICY, |t| {
         t.replace("owner: ciso", "owner: cisoo")
     });
