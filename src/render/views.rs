@@ -269,8 +269,11 @@ fn clause_links(refs: &[ClauseRef]) -> Vec<Link> {
         .map(|r| {
             let c = &catalog.clauses[r.clause];
             let title = match r.item {
-                Some(i) => format!("{} {}", catalog.required[i].key, catalog.required[i].what),
-                None => format!("{} {}", c.id, c.heading),
+                Some(i) => format!(
+                    "Clause {} {}",
+                    catalog.required[i].key, catalog.required[i].what
+                ),
+                None => format!("Clause {} {}", c.id, c.heading),
             };
             Link {
                 url: urls::clause(c.id),
