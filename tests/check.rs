@@ -61,7 +61,7 @@ fn handbook(check_table: &str) -> tempfile::TempDir {
 
 /// The minimal fixture, quiet about the 91 controls it leaves out.
 fn small() -> tempfile::TempDir {
-    handbook("[check]\nallow = [\"control-without-statement\"]\n")
+    handbook("[check]\nallow = [\"control-without-statement\", \"clause-without-document\"]\n")
 }
 
 #[test]
@@ -176,8 +176,9 @@ fn the_example_handbook_shows_only_its_deliberate_warnings() {
 /// A handbook with warnings in two files and an error (a denied lint):
 /// lints run once the handbook links, so errors that stop linking come alone.
 fn one_of_each() -> tempfile::TempDir {
-    let book =
-        handbook("[check]\nallow = [\"control-without-statement\"]\ndeny = [\"review-due\"]\n");
+    let book = handbook(
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\"]\ndeny = [\"review-due\"]\n",
+    );
     edit(book.path(), "content/policies/access-control.md", |t| {
         t.replace("review: 2027-01-01", "review: 2026-06-30")
     });
@@ -273,7 +274,7 @@ fn exit_codes_follow_errors_and_deny_warnings() {
     assert_eq!(check(book.path(), &["--deny-warnings"]).code, 1);
     // Clean: 0 even with --deny-warnings.
     let clean = handbook(
-        "[check]\nallow = [\"control-without-statement\", \"review-due\", \"policy-without-controls\"]\n",
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\", \"review-due\", \"policy-without-controls\"]\n",
     );
     let run = check(clean.path(), &["--deny-warnings"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -322,8 +323,9 @@ fn check_finds_what_only_rendering_shows() {
 
 #[test]
 fn denied_lints_are_errors_for_check_and_build() {
-    let book =
-        handbook("[check]\nallow = [\"control-without-statement\"]\ndeny = [\"review-due\"]\n");
+    let book = handbook(
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\"]\ndeny = [\"review-due\"]\n",
+    );
     let got = found(book.path(), &[]);
     assert!(got.contains(&(
         "review-due".into(),
@@ -347,7 +349,7 @@ fn denied_lints_are_errors_for_check_and_build() {
 #[test]
 fn allowed_lints_are_silent_and_the_review_window_is_set_in_days() {
     let book = handbook(
-        "[check]\nallow = [\"control-without-statement\", \"policy-without-controls\"]\nreview-warning-days = 5\n",
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\", \"policy-without-controls\"]\nreview-warning-days = 5\n",
     );
     // secure-development is due in 7 days: outside a 5-day window.
     assert_eq!(found(book.path(), &[]), vec![]);

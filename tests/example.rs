@@ -410,7 +410,7 @@ fn pages_do_not_grow_with_the_number_of_documents() {
             .replace(" aria-current=\"page\"", "")
     };
     assert_eq!(nav(&a), nav(&b));
-    assert_eq!(nav(&a).matches("<li>").count(), 8);
+    assert_eq!(nav(&a).matches("<li>").count(), 9);
 }
 
 #[test]

@@ -236,6 +236,21 @@ pub struct Revision {
     pub author: Option<Text>,
     /// What changed.
     pub change: Text,
+    /// Who approved this version, and when.
+    #[serde(default)]
+    pub approved: Option<SignOff>,
+}
+
+/// A policy's approval: who (a person, with their role if wanted, e.g.
+/// "Jane Doe (CEO)") and on which day. (A risk's acceptance names a role:
+/// [`Approval`].)
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    /// Who approved.
+    pub by: Text,
+    /// When.
+    pub date: Date,
 }
 
 /// One piece of evidence for a control: written as a map with `title` and
@@ -324,6 +339,12 @@ pub struct PolicyMeta {
     /// Revision history.
     #[serde(default)]
     pub history: Vec<Revision>,
+    /// Who approved the current version, and when.
+    #[serde(default)]
+    pub approved: Option<SignOff>,
+    /// Clauses 4–10 it is documented information for (`6.1.2`, `6.1.3 d`).
+    #[serde(default)]
+    pub clauses: Vec<Text>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -413,6 +434,18 @@ pub struct PageMeta {
     /// Orders siblings: lower first, then by title.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// Owning role id, for a page that is a managed document or record.
+    #[serde(default)]
+    pub owner: Option<Text>,
+    /// Version label.
+    #[serde(default)]
+    pub version: Option<Text>,
+    /// Date of the next review.
+    #[serde(default)]
+    pub review: Option<Date>,
+    /// Clauses 4–10 it is documented information for (`9.2.2`).
+    #[serde(default)]
+    pub clauses: Vec<Text>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,

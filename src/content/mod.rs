@@ -746,8 +746,12 @@ mod tests {
 
     #[test]
     fn a_page_in_a_misspelt_kind_folder_is_told_where_it_belongs() {
-        let e = parse("policy/backup.md", "---\ntitle: B\nowner: ciso\n---\n").unwrap_err();
-        assert!(e.message.contains("unknown field `owner`"), "{}", e.message);
+        let e = parse("policy/backup.md", "---\ntitle: B\naudience: all\n---\n").unwrap_err();
+        assert!(
+            e.message.contains("unknown field `audience`"),
+            "{}",
+            e.message
+        );
         let help = e.help.unwrap();
         assert!(
             help.starts_with("files in `policy/` are read as plain pages"),

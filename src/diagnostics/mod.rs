@@ -80,6 +80,8 @@ rules! {
     InvalidId = "invalid-id", Error, "ids are letters, digits, `-`, `_` or `.`";
     /// An Annex A control id that does not exist.
     UnknownControl = "unknown-control", Error, "control ids name ISO/IEC 27001:2022 Annex A controls";
+    /// A clause of 4–10 that does not exist, or an Annex A id given as a clause.
+    UnknownClause = "unknown-clause", Error, "clause references name clauses 4–10 of ISO/IEC 27001:2022";
     /// A policy id that no policy has.
     UnknownPolicy = "unknown-policy", Error, "policy ids in front matter name existing policies";
     /// A role id that no role has.
@@ -124,6 +126,8 @@ rules! {
     PolicyOwnerVacant = "policy-owner-vacant", Warning, "every policy's owner role is held by someone";
     /// Evidence points at a relative file that does not exist.
     EvidenceMissing = "evidence-missing", Warning, "evidence given as a relative link points at a file that exists";
+    /// A clause requires documented information that no document provides.
+    ClauseWithoutDocument = "clause-without-document", Warning, "every item of documented information that clauses 4–10 require is provided by a document";
     /// A link to a heading anchor that the target does not have.
     BrokenAnchor = "broken-anchor", Warning, "links to `#heading` anchors name headings that exist";
     /// A risk's residual score is above its current one.
@@ -329,7 +333,8 @@ impl Diagnostics {
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             natural(&a.file.to_string_lossy(), &b.file.to_string_lossy())
-                .then_with(|| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)))
+                .then_with(|| (a.line, a.column).cmp(&(b.line, b.column)))
+                .then_with(|| natural(&a.message, &b.message))
         });
         self.items.dedup();
         self.items

@@ -32,6 +32,7 @@ pub fn audit(h: &Handbook, content: &Content) -> Diagnostics {
     lints.anchors();
     lints.risks();
     lints.justifications();
+    lints.clauses();
     lints.found
 }
 
@@ -66,29 +67,60 @@ impl Lints<'_> {
             .map_or(Position::START, |d| d.locate(key, value))
     }
 
+    /// Reviews of policies, and of pages that set a `review` date (managed
+    /// documents and records).
     fn reviews(&mut self) {
-        for p in &self.h.policies {
-            let (rule, message) = match (self.h.review(p), p.review) {
+        let policies = self
+            .h
+            .policies
+            .iter()
+            .map(|p| (p.id.as_str(), p.review, &p.source));
+        let pages = self
+            .h
+            .pages
+            .iter()
+            .map(|p| (p.source.rel.as_str(), p.review, &p.source));
+        let dated: Vec<_> = policies.chain(pages).collect();
+        for (name, date, source) in dated {
+            let (rule, message) = match (self.h.review_on(date), date) {
                 (Review::Overdue(days), Some(date)) => (
                     Rule::ReviewOverdue,
                     format!(
-                        "review of `{}` was due on {date}, {days} day{} ago: review it and set the next date",
-                        p.id,
+                        "review of `{name}` was due on {date}, {days} day{} ago: review it and set the next date",
                         plural(days)
                     ),
                 ),
                 (Review::DueSoon(days), Some(date)) => (
                     Rule::ReviewDue,
                     format!(
-                        "review of `{}` is due on {date}, in {days} day{}",
-                        p.id,
+                        "review of `{name}` is due on {date}, in {days} day{}",
                         plural(days)
                     ),
                 ),
                 _ => continue,
             };
-            let at = self.locate(&p.source.rel, "review", None);
-            self.report(rule, &p.source.path, at, message);
+            let at = self.locate(&source.rel, "review", None);
+            self.report(rule, &source.path, at, message);
+        }
+    }
+
+    /// Documented information that clauses 4–10 require and no document provides.
+    fn clauses(&mut self) {
+        let catalog = crate::catalog::clauses::clauses();
+        let readiness = super::clauses::readiness(self.h);
+        for item in &readiness.items {
+            if item.state != super::clauses::ItemState::Missing {
+                continue;
+            }
+            let required = &catalog.required[item.item];
+            let clause = &catalog.clauses[required.clause];
+            let message = format!(
+                "Clause {} ({}) requires documented information: {}. No document provides it: \
+                 add `clauses: [\"{}\"]` to the page or policy that does",
+                clause.id, clause.heading, required.what, required.key
+            );
+            let file = self.h.config.file();
+            self.report(Rule::ClauseWithoutDocument, &file, Position::START, message);
         }
     }
 

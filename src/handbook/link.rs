@@ -733,6 +733,28 @@ impl<'a> Check<'a> {
         ok.then_some(found)
     }
 
+    /// The clauses (and items of documented information) listed under `clauses`.
+    fn clauses(&mut self, values: &[Text]) -> Option<Vec<super::ClauseRef>> {
+        let catalog = crate::catalog::clauses::clauses();
+        let mut ok = true;
+        let mut found = Vec::with_capacity(values.len());
+        for v in values {
+            match catalog.resolve_reference(v) {
+                Ok((clause, item)) => found.push(super::ClauseRef { clause, item }),
+                Err(e) => {
+                    let at = self.doc.locate("clauses", Some(v));
+                    self.error(
+                        Rule::UnknownClause,
+                        at,
+                        format!("clauses: {}", catalog.explain(&e)),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(found)
+    }
+
     /// The body rendered for the page at `url`, broken links reported.
     pub(super) fn body(&mut self, url: &str) -> Arc<Body> {
         if let Some(body) = self.cache.get(&self.doc.rel, self.doc.hash) {
@@ -799,6 +821,7 @@ fn link_policy(
             .map(|r| Some(Audience::Roles(r))),
     };
     let controls = c.controls(catalog, "controls", &m.controls);
+    let clauses = c.clauses(&m.clauses);
     let body = c.body(&urls::policy(id));
     let policy = (|| {
         Some(Policy {
@@ -817,6 +840,8 @@ fn link_policy(
             audience: audience?,
             controls: controls?,
             history: m.history.clone(),
+            approved: m.approved.clone(),
+            clauses: clauses?,
             extra: m.extra.clone(),
             body,
         })
@@ -966,16 +991,27 @@ fn link_page(
     url: &str,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut c = Check::new(index, cache, doc);
+    let owner = m.owner.as_ref().map(|o| c.id(IdKind::Role, "owner", o));
+    let clauses = c.clauses(&m.clauses);
     let body = c.body(url);
-    let page = Page {
-        source: c.source(m.updated),
-        url: url.to_owned(),
-        title: m.title.0.clone(),
-        weight: m.weight,
-        extra: m.extra.clone(),
-        body,
-    };
-    c.finish(Some(page))
+    let page = (|| {
+        Some(Page {
+            source: c.source(m.updated),
+            url: url.to_owned(),
+            title: m.title.0.clone(),
+            weight: m.weight,
+            owner: match owner {
+                Some(o) => Some(o?),
+                None => None,
+            },
+            version: m.version.as_ref().map(|v| v.0.clone()),
+            review: m.review,
+            clauses: clauses?,
+            extra: m.extra.clone(),
+            body,
+        })
+    })();
+    c.finish(page)
 }
 
 /// Reports roles whose `reports_to` chain comes back to them. It reads the

@@ -10,6 +10,7 @@
 //! renderer can rely on every reference.
 
 mod audit;
+pub mod clauses;
 mod href;
 mod link;
 mod resolve;
@@ -27,7 +28,7 @@ use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
 use crate::content::history::Committed;
-use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, Status};
+use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, SignOff, Status};
 use crate::diagnostics::Position;
 use crate::markdown::{Heading, Section};
 
@@ -116,10 +117,25 @@ pub struct Policy {
     pub controls: Vec<usize>,
     /// Revision history, as written.
     pub history: Vec<Revision>,
+    /// Who approved the current version, and when.
+    pub approved: Option<SignOff>,
+    /// Clauses 4–10 it is documented information for.
+    pub clauses: Vec<ClauseRef>,
     /// Free-form template values.
     pub extra: Extra,
     /// The policy text.
     pub body: Arc<Body>,
+}
+
+/// A reference to a clause of 4–10, or to one item of documented
+/// information it requires (`6.1.3 d`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClauseRef {
+    /// Index into the clause catalog.
+    pub clause: usize,
+    /// Index into the catalog's required documented information, when a
+    /// letter names one item.
+    pub item: Option<usize>,
 }
 
 /// An implementation statement (`controls/<id>.md`).
@@ -288,6 +304,14 @@ pub struct Page {
     pub title: String,
     /// Sort key among siblings.
     pub weight: Option<i64>,
+    /// Owning role, for a managed document or record.
+    pub owner: Option<usize>,
+    /// Version label.
+    pub version: Option<String>,
+    /// Date of the next review.
+    pub review: Option<Date>,
+    /// Clauses 4–10 it is documented information for.
+    pub clauses: Vec<ClauseRef>,
     /// Free-form template values.
     pub extra: Extra,
     /// The page text.
@@ -338,7 +362,12 @@ impl Handbook {
 
     /// Where a policy's review stands.
     pub fn review(&self, policy: &Policy) -> Review {
-        match policy.review {
+        self.review_on(policy.review)
+    }
+
+    /// Where a review due on `date` stands (a policy's or a page's).
+    pub fn review_on(&self, date: Option<Date>) -> Review {
+        match date {
             None => Review::Unscheduled,
             Some(date) => {
                 let days = self.today.days_until(date);
@@ -351,6 +380,11 @@ impl Handbook {
                 }
             }
         }
+    }
+
+    /// Whether the handbook keeps a risk register (it has risks).
+    pub fn has_risks(&self) -> bool {
+        !self.risks.is_empty()
     }
 
     /// The home page, if `index.md` exists.
@@ -414,6 +448,13 @@ pub mod urls {
     pub const NOT_FOUND: &str = "404.html";
     /// The whole handbook on one page.
     pub const PRINT: &str = "print.html";
+    /// Clauses 4–10: readiness and the documents for each clause.
+    pub const CLAUSES: &str = "clauses.html";
+
+    /// The place of one clause on the clauses page: `clauses.html#clause-9.2`.
+    pub fn clause(id: &str) -> String {
+        format!("{CLAUSES}#clause-{id}")
+    }
     /// The home page.
     pub const HOME: &str = "index.html";
     /// The theme's static files.
@@ -432,6 +473,7 @@ pub mod urls {
             CONTENTS,
             NOT_FOUND,
             PRINT,
+            CLAUSES,
         ]
         .contains(&path.as_str())
             || path.starts_with("static/")

@@ -220,6 +220,28 @@ impl<'a> DocResolver<'a> {
     fn typed(&self, scheme: &str, id: &str, fragment: &str) -> Option<Resolution> {
         let catalog = catalog::catalog();
         let resolution = match scheme {
+            // A clause is a place on the clauses page, so it takes no `#fragment`.
+            "clause" => {
+                let clauses = catalog::clauses::clauses();
+                match clauses.resolve(id) {
+                    Ok(i) if fragment.is_empty() => {
+                        let c = &clauses.clauses[i];
+                        Resolution::Rewrite {
+                            href: format!("{}{}", self.root, urls::clause(c.id)),
+                            title: Some(format!("Clause {} {}", c.id, c.heading)),
+                            page: None,
+                        }
+                    }
+                    Ok(_) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("link `clause:{id}{fragment}`: a clause link takes no `#` part"),
+                    ),
+                    Err(e) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("broken link `clause:{id}`: {}", clauses.explain(&e)),
+                    ),
+                }
+            }
             "policy" | "role" | "risk" => {
                 let kind = match scheme {
                     "policy" => IdKind::Policy,
@@ -294,6 +316,7 @@ impl<'a> DocResolver<'a> {
             urls::RISKS_CSV,
             urls::TREATMENT_PLAN,
             urls::CONTENTS,
+            urls::CLAUSES,
             urls::PRINT,
             urls::POLICIES,
             urls::CONTROLS,
@@ -370,7 +393,7 @@ impl Resolve for DocResolver<'_> {
 }
 
 /// The schemes of typed links: `policy:backup`, `control:5.15`, ….
-pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role", "risk"];
+pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role", "risk", "clause"];
 
 /// Whether browsers (or an app they hand the link to) know the scheme: web
 /// and mail addresses, phone numbers, file shares, chat and meeting apps.
@@ -525,6 +548,11 @@ mod tests {
             "../guidance/8.13.html#notes"
         );
         assert_eq!(href(r.resolve("role:ciso")), "../roles/ciso.html");
+        assert_eq!(href(r.resolve("clause:9.2")), "../clauses.html#clause-9.2");
+        let Resolution::Broken(_, m) = r.resolve("clause:A.5.1") else {
+            panic!()
+        };
+        assert!(m.contains("is an Annex A control, not a clause"), "{m}");
         assert_eq!(href(r.resolve("risk:R-05")), "../risks/R-05.html");
         let Resolution::Broken(_, m) = r.resolve("risk:R-5") else {
             panic!()
@@ -539,7 +567,7 @@ mod tests {
     fn every_scheme_resolves_some_id() {
         let ix = index();
         let r = DocResolver::new(&ix, "index.md", "index.html");
-        let ids = ["access-control", "5.15", "5.15", "ciso", "R-05"];
+        let ids = ["access-control", "5.15", "5.15", "ciso", "R-05", "9.2"];
         for (scheme, id) in TYPED_SCHEMES.iter().zip(ids) {
             assert!(
                 matches!(

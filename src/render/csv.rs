@@ -69,7 +69,7 @@ fn push_cell(out: &mut String, cell: &str) {
 }
 
 /// The header row of `soa.csv`.
-pub const SOA_HEADER: [&str; 9] = [
+pub const SOA_HEADER: [&str; 11] = [
     "Control",
     "Title",
     "Theme",
@@ -79,6 +79,8 @@ pub const SOA_HEADER: [&str; 9] = [
     "Owner",
     "Implementing documents",
     "Risks",
+    "Evidence",
+    "Last changed",
 ];
 
 /// The SoA of `h`: one row per control, in clause order.
@@ -101,6 +103,13 @@ pub fn soa(h: &Handbook) -> String {
             .map(|&p| h.policies[p].title.as_str())
             .collect();
         let risks: Vec<&str> = h.risks_of(c.index).map(|(r, _)| r.id.as_str()).collect();
+        let evidence: Vec<&str> = s.map_or_else(Vec::new, |s| {
+            s.evidence.iter().map(|e| e.title.0.as_str()).collect()
+        });
+        let changed = s
+            .and_then(|s| s.source.changed)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         csv.row([
             info.id,
             info.title,
@@ -111,6 +120,8 @@ pub fn soa(h: &Handbook) -> String {
             owner,
             &documents.join("; "),
             &risks.join("; "),
+            &evidence.join("; "),
+            &changed,
         ]);
     }
     csv.finish()

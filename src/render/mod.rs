@@ -59,6 +59,8 @@ pub enum Job {
     NotFound,
     /// `print.html`: the whole handbook on one page.
     Print,
+    /// `clauses.html`: clauses 4–10 and their readiness.
+    Clauses,
 }
 
 /// Navigation sections, for marking the current one.
@@ -69,7 +71,7 @@ struct NavItem {
     section: &'static str,
 }
 
-const NAV: [NavItem; 8] = [
+const NAV: [NavItem; 9] = [
     NavItem {
         url: urls::HOME,
         title: "Home",
@@ -81,6 +83,16 @@ const NAV: [NavItem; 8] = [
         section: "policies",
     },
     NavItem {
+        url: urls::CLAUSES,
+        title: "Clauses",
+        section: "clauses",
+    },
+    NavItem {
+        url: urls::RISKS,
+        title: "Risks",
+        section: "risks",
+    },
+    NavItem {
         url: urls::CONTROLS,
         title: "Annex A",
         section: "controls",
@@ -89,11 +101,6 @@ const NAV: [NavItem; 8] = [
         url: urls::SOA,
         title: "SoA",
         section: "soa",
-    },
-    NavItem {
-        url: urls::RISKS,
-        title: "Risks",
-        section: "risks",
     },
     NavItem {
         url: urls::GUIDANCE,
@@ -137,6 +144,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::TreatmentPlan,
         Job::Contents,
         Job::NotFound,
+        Job::Clauses,
     ];
     if h.config.html.print {
         jobs.push(Job::Print);
@@ -176,6 +184,7 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Contents => urls::CONTENTS.to_owned(),
         Job::NotFound => urls::NOT_FOUND.to_owned(),
         Job::Print => urls::PRINT.to_owned(),
+        Job::Clauses => urls::CLAUSES.to_owned(),
     }
 }
 
@@ -345,7 +354,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &root);
         let (template, section) = match job {
             Job::Home => {
-                ctx.insert("page", &h.home().map(views::page));
+                ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
                 ctx.insert("status", &views::status(h, refs));
                 ("index.html", "home")
             }
@@ -404,8 +413,12 @@ impl<'a> Renderer<'a> {
                 ("treatment-plan.html", "risks")
             }
             Job::Page(i) => {
-                ctx.insert("page", &views::page(&h.pages[i]));
+                ctx.insert("page", &views::page(h, refs, &h.pages[i]));
                 ("page.html", "pages")
+            }
+            Job::Clauses => {
+                ctx.insert("clauses", &views::clauses(h, refs));
+                ("clauses.html", "clauses")
             }
             Job::Contents => {
                 ctx.insert("folders", &views::contents(h));

@@ -274,7 +274,7 @@ fn fragment(
             "print/risk.html"
         }
         Doc::Page(p) => {
-            let mut view = views::page(p);
+            let mut view = views::page(h, refs, p);
             point(Some(&mut view.body), html);
             ctx.insert("page", &view);
             "print/page.html"
