@@ -230,7 +230,8 @@ pub struct Content {
     /// Markdown files that could not be read or parsed, with the problem:
     /// reported once, and references to them are not reported again.
     pub unreadable: BTreeMap<String, Vec<Diagnostic>>,
-    /// When each file was last committed, if the folder is in git.
+    /// When each file was last committed, and which have edits not yet
+    /// committed, if the folder is in git.
     pub committed: history::Committed,
 }
 
@@ -278,9 +279,11 @@ impl Content {
                 self.unreadable.retain(|r, _| !gone(r));
                 let after = self.documents.len() + self.assets.len() + self.unreadable.len();
                 out.structural |= before != after || was_unreadable;
+                self.committed.mark_deleted(rel);
                 continue;
             }
             if !rel.ends_with(".md") {
+                self.committed.mark_edited(rel);
                 if !self.assets.iter().any(|a| &a.rel == rel) {
                     self.assets.push(Asset {
                         path,
@@ -296,6 +299,7 @@ impl Content {
                     Ok(i) => {
                         let same_meta = self.documents[i].front_matter() == doc.front_matter();
                         if self.documents[i].hash != doc.hash {
+                            self.committed.mark_edited(rel);
                             if same_meta && !was_unreadable {
                                 out.bodies.push(rel.clone());
                             } else {
@@ -308,6 +312,7 @@ impl Content {
                     }
                     Err(i) => {
                         self.documents.insert(i, doc);
+                        self.committed.mark_edited(rel);
                         out.structural = true;
                     }
                 },

@@ -27,7 +27,7 @@ pub use risk::{Acceptor, Action, Assessed, Decision, Risk, Treatment, Use, natur
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
-use crate::content::history::Committed;
+use crate::content::history::{Committed, Pending};
 use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, SignOff, Status};
 use crate::diagnostics::Position;
 use crate::markdown::{Heading, Section};
@@ -68,6 +68,8 @@ pub struct Source {
     /// When it last changed: `updated` in its front matter, else its last
     /// git commit, if known.
     pub changed: Option<Date>,
+    /// What its working copy holds that is not committed, if anything.
+    pub pending: Option<Pending>,
 }
 
 /// Who must read a policy, resolved.

@@ -213,6 +213,18 @@ pub fn policy_rows(
         .collect()
 }
 
+/// What a page's footer says of edits to its source not yet committed
+/// (empty when there are none).
+pub fn uncommitted(source: &crate::handbook::Source) -> &'static str {
+    use crate::content::history::Pending;
+    match source.pending {
+        None => "",
+        Some(Pending::Edited) => "edited since, not yet committed",
+        Some(Pending::New) => "not yet committed",
+        Some(Pending::Deleted) => "deleted, not yet committed",
+    }
+}
+
 /// A rendered body.
 #[derive(Debug, Serialize)]
 pub struct BodyView<'a> {
@@ -240,6 +252,8 @@ pub struct PolicyView<'a> {
     pub source: &'a str,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Owning role.
     pub owner: Link,
     /// Approving role.
@@ -303,6 +317,7 @@ pub fn policy<'a>(h: &Handbook, refs: &Refs, p: &'a Policy) -> PolicyView<'a> {
         title: &p.title,
         source: &p.source.rel,
         changed: p.source.changed,
+        uncommitted: uncommitted(&p.source),
         owner: refs.roles[p.owner].clone(),
         approver: p.approver.map(|a| refs.roles[a].clone()),
         version: p.version.as_deref(),
@@ -351,6 +366,8 @@ pub struct ControlView<'a> {
     pub source: Option<&'a str>,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Policies that address it.
     pub policies: Vec<Link>,
     /// Evidence.
@@ -383,6 +400,7 @@ pub fn control<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> ControlView<'a>
         risks: refs.risks.of_control(c.index).to_vec(),
         source: s.map(|s| s.source.rel.as_str()),
         changed: s.and_then(|s| s.source.changed),
+        uncommitted: s.map_or("", |s| uncommitted(&s.source)),
         policies: refs.policies(&c.policies),
         evidence: s.map_or(&[], |s| &s.evidence),
         body: s.map(|s| body(&s.body)),
@@ -417,6 +435,8 @@ pub struct GuidanceView<'a> {
     pub source: Option<&'a str>,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Link to the licensed copy of ISO/IEC 27002, when configured.
     pub licensed_url: Option<String>,
     /// Free-form values.
@@ -434,6 +454,7 @@ pub fn guidance<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> GuidanceView<'
         body: g.map(|g| body(&g.body)),
         source: g.map(|g| g.source.rel.as_str()),
         changed: g.and_then(|g| g.source.changed),
+        uncommitted: g.map_or("", |g| uncommitted(&g.source)),
         licensed_url: h.config.iso27002.link(info.id),
         extra: g.map(|g| &g.extra),
     }
@@ -493,6 +514,8 @@ pub struct RoleView<'a> {
     pub source: &'a str,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Who holds it.
     pub assignees: &'a [String],
     /// Whom it reports to.
@@ -527,6 +550,7 @@ pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
         title: &r.title,
         source: &r.source.rel,
         changed: r.source.changed,
+        uncommitted: uncommitted(&r.source),
         assignees: &r.assignees,
         reports_to: r.reports_to.map(|b| refs.roles[b].clone()),
         direct_reports: refs.roles(&r.direct_reports),
@@ -572,6 +596,8 @@ pub struct PageView<'a> {
     pub source: &'a str,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Owning role, for a managed document or record.
     pub owner: Option<Link>,
     /// Version label.
@@ -594,6 +620,7 @@ pub fn page<'a>(h: &Handbook, refs: &Refs, p: &'a Page) -> PageView<'a> {
         title: &p.title,
         source: &p.source.rel,
         changed: p.source.changed,
+        uncommitted: uncommitted(&p.source),
         owner: p.owner.map(|o| refs.roles[o].clone()),
         version: p.version.as_deref(),
         review: p.review.map(|d| review_on(h, Some(d))),
