@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::content::history::Since;
 use crate::diagnostics::{Diagnostic, Position, Rule, Severity, suggest};
 use crate::fs::{self, FsError};
 
@@ -47,6 +48,36 @@ pub struct Config {
     pub check: Check,
     /// `[risk]`: the risk criteria.
     pub risk: crate::risk::Criteria,
+    /// `[audit]`: the last audit, for the changes since.
+    pub audit: Audit,
+}
+
+/// `[audit]`: where the period of `changes.html` starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// The tag, branch, commit or date of the last audit: `since` in
+    /// `book.toml`, or `--since`, which wins.
+    pub since: Option<Since>,
+    /// Where it was given: `since` in `book.toml` (its position), or the
+    /// command line (None).
+    pub at: Option<Position>,
+}
+
+impl Audit {
+    /// What to tell a reader of where `since` was given.
+    pub fn origin(&self) -> &'static str {
+        match self.at {
+            Some(_) => "[audit] since in book.toml",
+            None => "--since",
+        }
+    }
+}
+
+/// `[audit]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    since: Option<toml::Spanned<String>>,
 }
 
 /// `[check]`: which lints `build` and `check` report, and how.
@@ -214,6 +245,8 @@ struct File {
     check: Option<CheckFile>,
     #[serde(default)]
     risk: Option<crate::risk::CriteriaFile>,
+    #[serde(default)]
+    audit: Option<AuditFile>,
 }
 
 #[derive(Deserialize)]
@@ -311,6 +344,22 @@ impl Config {
                 .ok(),
             None => Some(crate::risk::Criteria::default()),
         };
+        let audit = match file.as_mut().ok().and_then(|f| f.audit.take()) {
+            Some(AuditFile { since: Some(since) }) => {
+                let at = Position::of_offset(text, since.span().start);
+                match Since::parse(since.get_ref()) {
+                    Ok(parsed) => Audit {
+                        since: Some(parsed),
+                        at: Some(at),
+                    },
+                    Err(why) => {
+                        problems.push(error(at, format!("[audit] since: {why}")));
+                        Audit::default()
+                    }
+                }
+            }
+            _ => Audit::default(),
+        };
         let file = match file {
             Ok(file) if problems.is_empty() => file,
             _ => {
@@ -338,7 +387,17 @@ impl Config {
             iso27002: file.iso27002,
             check,
             risk,
+            audit,
         })
+    }
+
+    /// This configuration with `since` from the command line, which wins
+    /// over `[audit] since`.
+    pub fn with_since(mut self, since: Option<Since>) -> Config {
+        if since.is_some() {
+            self.audit = Audit { since, at: None };
+        }
+        self
     }
 
     /// The path of `book.toml`.

@@ -10,6 +10,7 @@
 //! renderer can rely on every reference.
 
 mod audit;
+pub mod changes;
 pub mod clauses;
 mod href;
 mod link;
@@ -453,6 +454,9 @@ pub mod urls {
     /// Clauses 4–10: readiness and the documents for each clause.
     pub const CLAUSES: &str = "clauses.html";
 
+    /// What changed since the last audit.
+    pub const CHANGES: &str = "changes.html";
+
     /// The place of one clause on the clauses page: `clauses.html#clause-9.2`.
     pub fn clause(id: &str) -> String {
         format!("{CLAUSES}#clause-{id}")
@@ -476,6 +480,7 @@ pub mod urls {
             NOT_FOUND,
             PRINT,
             CLAUSES,
+            CHANGES,
         ]
         .contains(&path.as_str())
             || path.starts_with("static/")

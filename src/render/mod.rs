@@ -4,6 +4,7 @@
 //! the [`Output`] it is given. Template errors are collected and reported
 //! once per template location, however many pages hit them.
 
+pub mod changes;
 pub mod csv;
 pub mod print;
 pub mod register;
@@ -61,6 +62,8 @@ pub enum Job {
     Print,
     /// `clauses.html`: clauses 4–10 and their readiness.
     Clauses,
+    /// `changes.html`: what changed since the last audit.
+    Changes,
 }
 
 /// Navigation sections, for marking the current one.
@@ -145,6 +148,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::Contents,
         Job::NotFound,
         Job::Clauses,
+        Job::Changes,
     ];
     if h.config.html.print {
         jobs.push(Job::Print);
@@ -185,6 +189,7 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::NotFound => urls::NOT_FOUND.to_owned(),
         Job::Print => urls::PRINT.to_owned(),
         Job::Clauses => urls::CLAUSES.to_owned(),
+        Job::Changes => urls::CHANGES.to_owned(),
     }
 }
 
@@ -316,6 +321,9 @@ struct Renderer<'a> {
     theme: &'a Theme,
     refs: Refs,
     base: tera::Context,
+    /// What changed since the last audit, worked out on first use (the
+    /// home page and `changes.html` share it).
+    changes: std::sync::OnceLock<crate::handbook::changes::Changes>,
 }
 
 impl<'a> Renderer<'a> {
@@ -340,7 +348,13 @@ impl<'a> Renderer<'a> {
             theme,
             refs: Refs::new(h),
             base,
+            changes: std::sync::OnceLock::new(),
         }
+    }
+
+    fn changes(&self) -> &crate::handbook::changes::Changes {
+        self.changes
+            .get_or_init(|| crate::handbook::changes::changes(self.h))
     }
 
     fn render(&self, job: Job, path: &str, out: &dyn Output) -> Result<(), Diagnostic> {
@@ -356,6 +370,7 @@ impl<'a> Renderer<'a> {
             Job::Home => {
                 ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
                 ctx.insert("status", &views::status(h, refs));
+                ctx.insert("recent", &changes::card(self.changes()));
                 ("index.html", "home")
             }
             Job::Policies => {
@@ -419,6 +434,10 @@ impl<'a> Renderer<'a> {
             Job::Clauses => {
                 ctx.insert("clauses", &views::clauses(h, refs));
                 ("clauses.html", "clauses")
+            }
+            Job::Changes => {
+                ctx.insert("changes", &changes::page(h, self.changes()));
+                ("changes.html", "clauses")
             }
             Job::Contents => {
                 ctx.insert("folders", &views::contents(h));

@@ -216,8 +216,13 @@ pub fn policy_rows(
 /// What a page's footer says of edits to its source not yet committed
 /// (empty when there are none).
 pub fn uncommitted(source: &crate::handbook::Source) -> &'static str {
+    pending_words(source.pending)
+}
+
+/// Edits not yet committed, in words (empty when there are none).
+pub fn pending_words(pending: Option<crate::content::history::Pending>) -> &'static str {
     use crate::content::history::Pending;
-    match source.pending {
+    match pending {
         None => "",
         Some(Pending::Edited) => "edited since, not yet committed",
         Some(Pending::New) => "not yet committed",

@@ -66,7 +66,9 @@ impl Builder {
         let started = Instant::now();
         let config_changed = changes.contains(&Change::Config);
         if config_changed {
-            self.config = Config::load(&self.options.root).map_err(config_problems)?;
+            self.config = Config::load(&self.options.root)
+                .map_err(config_problems)?
+                .with_since(self.options.since.clone());
             self.content = None;
             self.bodies = BodyCache::default();
         }

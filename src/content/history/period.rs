@@ -70,7 +70,7 @@ impl fmt::Display for PeriodError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PeriodError::NoGit => f.write_str(
-                "the content folder is not in a git repository (or git is not installed), so its changes cannot be listed",
+                "the content folder is not in a git repository, or git is not installed",
             ),
             PeriodError::NotFound(rev) => write!(
                 f,
