@@ -74,8 +74,10 @@ pub struct ItemView {
 /// The home page's line: how much changed since when.
 #[derive(Debug, Serialize)]
 pub struct ChangesCard {
-    /// Documents and files changed; None when the period is unknown.
-    pub count: Option<usize>,
+    /// Documents and files changed.
+    pub count: usize,
+    /// Whether the period was found (else the count means nothing).
+    pub known: bool,
     /// "since v2025.1", "in the last 12 months".
     pub label: String,
 }
@@ -124,7 +126,8 @@ pub fn card(changes: &Changes) -> ChangesCard {
         (Since::Rev(r), true) => format!("Documents changed since {r}"),
     };
     ChangesCard {
-        count: changes.period.is_ok().then_some(changes.files.len()),
+        count: changes.files.len(),
+        known: changes.period.is_ok(),
         label,
     }
 }

@@ -371,6 +371,8 @@ impl<'a> Renderer<'a> {
                 ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
                 ctx.insert("status", &views::status(h, refs));
                 ctx.insert("recent", &changes::card(self.changes()));
+                let readiness = crate::handbook::clauses::readiness(h);
+                ctx.insert("readiness", &views::readiness_summary(&readiness));
                 ("index.html", "home")
             }
             Job::Policies => {
