@@ -205,6 +205,9 @@ pub struct Html {
     /// Write `print.html`, the whole handbook on one page (default true).
     #[serde(default = "yes")]
     pub print: bool,
+    /// The paper `print.html` is laid out for (default A4).
+    #[serde(default)]
+    pub print_paper: Paper,
     /// Stylesheets, relative to `book.toml`, linked after the theme's own
     /// on every page: small changes without copying the theme.
     #[serde(default)]
@@ -213,6 +216,27 @@ pub struct Html {
 
 fn yes() -> bool {
     true
+}
+
+/// A paper size for `print.html`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// Its name in CSS (`@page { size: … }`).
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
 }
 
 /// `[iso27002]`: the organisation's licensed copy of ISO/IEC 27002.
@@ -271,6 +295,7 @@ fn default_html() -> Html {
         search: true,
         allow_raw_html: false,
         print: true,
+        print_paper: Paper::A4,
         additional_css: Vec::new(),
     }
 }

@@ -121,6 +121,11 @@ impl Committed {
         self.log.files.is_empty()
     }
 
+    /// The checked-out commit (`HEAD`), if any.
+    pub fn head(&self) -> Option<&Commit> {
+        self.log.commits.first()
+    }
+
     /// Whether the content folder is in a git repository that could be read.
     pub fn is_repository(&self) -> bool {
         self.log.repository
