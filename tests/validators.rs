@@ -108,7 +108,7 @@ fn nu_html_checker_reports_no_errors() {
 }
 
 /// One page of each kind, and one with highlighted code.
-const PAGES: [&str; 10] = [
+const PAGES: [&str; 12] = [
     "index.html",
     "policies/access-control.html",
     "controls/5.15.html",
@@ -119,6 +119,8 @@ const PAGES: [&str; 10] = [
     "risks.html",
     "risks/R-05.html",
     "treatment-plan.html",
+    "clauses.html",
+    "changes.html",
 ];
 
 #[test]
