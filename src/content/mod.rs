@@ -603,6 +603,51 @@ mod tests {
     }
 
     #[test]
+    fn refresh_marks_what_serve_sees_edited_as_not_committed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path();
+        std::fs::write(src.join("a.md"), "---\ntitle: A\n---\nOne\n").unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .current_dir(src)
+                .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-qm", "one"]);
+        let mut content = load(src, &mut Diagnostics::new());
+        assert_eq!(content.committed.pending("a.md"), None);
+        std::fs::write(src.join("a.md"), "---\ntitle: A\n---\nOne, edited\n").unwrap();
+        std::fs::write(src.join("b.md"), "---\ntitle: B\n---\nNew\n").unwrap();
+        content
+            .refresh(src, &["a.md".into(), "b.md".into()])
+            .unwrap();
+        assert_eq!(
+            content.committed.pending("a.md"),
+            Some(history::Pending::Edited)
+        );
+        assert_eq!(
+            content.committed.pending("b.md"),
+            Some(history::Pending::New)
+        );
+        // A fresh load asks git, which agrees.
+        let reloaded = load(src, &mut Diagnostics::new());
+        assert_eq!(
+            reloaded.committed.pending("a.md"),
+            Some(history::Pending::Edited)
+        );
+        assert_eq!(
+            reloaded.committed.pending("b.md"),
+            Some(history::Pending::New)
+        );
+    }
+
+    #[test]
     fn refresh_sees_body_edits_front_matter_edits_and_deletions() {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path();

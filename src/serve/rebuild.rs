@@ -192,5 +192,13 @@ fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
             }
         }
     }
+    // An edited file is now one with edits not yet committed: the changes
+    // page lists it, and the home page counts it.
+    if !rels.is_empty() {
+        jobs.push(Job::Changes);
+        if !jobs.contains(&Job::Home) {
+            jobs.push(Job::Home);
+        }
+    }
     jobs
 }
