@@ -243,6 +243,9 @@ pub struct Refresh {
     /// Whether anything else changed: front matter, files added, removed or
     /// unreadable, assets.
     pub structural: bool,
+    /// Whether a file became one with edits not yet committed (the changes
+    /// page and the home page count those).
+    pub newly_pending: bool,
 }
 
 impl Content {
@@ -283,7 +286,7 @@ impl Content {
                 continue;
             }
             if !rel.ends_with(".md") {
-                self.committed.mark_edited(rel);
+                out.newly_pending |= self.committed.mark_edited(rel);
                 if !self.assets.iter().any(|a| &a.rel == rel) {
                     self.assets.push(Asset {
                         path,
@@ -299,7 +302,7 @@ impl Content {
                     Ok(i) => {
                         let same_meta = self.documents[i].front_matter() == doc.front_matter();
                         if self.documents[i].hash != doc.hash {
-                            self.committed.mark_edited(rel);
+                            out.newly_pending |= self.committed.mark_edited(rel);
                             if same_meta && !was_unreadable {
                                 out.bodies.push(rel.clone());
                             } else {
@@ -312,7 +315,7 @@ impl Content {
                     }
                     Err(i) => {
                         self.documents.insert(i, doc);
-                        self.committed.mark_edited(rel);
+                        out.newly_pending |= self.committed.mark_edited(rel);
                         out.structural = true;
                     }
                 },
@@ -667,7 +670,8 @@ mod tests {
             r,
             Refresh {
                 bodies: vec!["a.md".into()],
-                structural: false
+                structural: false,
+                newly_pending: false,
             }
         );
 

@@ -122,7 +122,7 @@ impl Builder {
         let only = refresh
             .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
             .filter(|_| !changes.contains(&Change::Theme))
-            .map(|r| pages_of(&handbook, &r.bodies));
+            .map(|r| pages_of(&handbook, &r.bodies, r.newly_pending));
         let print_stale = only.is_some() && handbook.config.html.print;
         let (files, pages) = match only {
             Some(jobs) => {
@@ -161,8 +161,9 @@ impl Builder {
     }
 }
 
-/// The pages that show the bodies of the documents at `rels`.
-fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
+/// The pages that show the bodies of the documents at `rels`; with
+/// `newly_pending`, also those that list files not yet committed.
+fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for rel in rels {
         let is = |s: &crate::handbook::Source| &s.rel == rel;
@@ -192,9 +193,9 @@ fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
             }
         }
     }
-    // An edited file is now one with edits not yet committed: the changes
-    // page lists it, and the home page counts it.
-    if !rels.is_empty() {
+    // A file that now has edits not yet committed: the changes page lists
+    // it, and the home page counts it.
+    if newly_pending {
         jobs.push(Job::Changes);
         if !jobs.contains(&Job::Home) {
             jobs.push(Job::Home);

@@ -142,16 +142,22 @@ impl Committed {
     }
 
     /// Records that `rel` was edited after git was read (by `serve`): it
-    /// now differs from what was committed, or is new.
-    pub fn mark_edited(&mut self, rel: &str) {
+    /// now differs from what was committed, or is new. Returns whether that
+    /// changed what is known of it.
+    pub fn mark_edited(&mut self, rel: &str) -> bool {
         if !self.log.repository {
-            return;
+            return false;
         }
-        let state = match (self.contains_key(rel), self.pending(rel)) {
+        let before = self.pending(rel);
+        let state = match (self.contains_key(rel), before) {
             (_, Some(Pending::New)) | (false, _) => Pending::New,
             (true, _) => Pending::Edited,
         };
+        if before == Some(state) {
+            return false;
+        }
         Arc::make_mut(&mut self.pending).insert(rel.to_owned(), state);
+        true
     }
 
     /// Records that `rel` was deleted after git was read (by `serve`).
