@@ -126,6 +126,51 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// A document's language, as a BCP 47 tag (`de`, `pt-PT`, `ja`), when it
+/// differs from the book's: the page's `lang` attribute, and how search
+/// reads its words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Language(pub String);
+
+impl Language {
+    /// Checks the shape of a language tag: a 2–3 letter language (or 4–8
+    /// letters) and subtags of 1–8 letters or digits, joined by `-`.
+    pub fn parse(text: &str) -> Result<Language, String> {
+        let tag = text.trim();
+        let mut parts = tag.split('-');
+        let primary = parts.next().unwrap_or("");
+        let primary_ok = matches!(primary.len(), 2..=3 | 5..=8)
+            && primary.bytes().all(|b| b.is_ascii_alphabetic());
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if primary_ok && rest_ok {
+            Ok(Language(tag.to_owned()))
+        } else {
+            Err(format!(
+                "`{tag}` is not a language tag: write one such as `de`, `pt-PT` or `ja`"
+            ))
+        }
+    }
+
+    /// The primary language, lower case (`pt` of `pt-PT`).
+    pub fn primary(&self) -> String {
+        primary(&self.0)
+    }
+}
+
+/// The primary language of a tag, lower case (`pt` of `pt-PT`).
+pub fn primary(tag: &str) -> String {
+    tag.split('-').next().unwrap_or("").to_ascii_lowercase()
+}
+
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(d)?;
+        Language::parse(&text).map_err(de::Error::custom)
+    }
+}
+
 /// Who must read a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
@@ -324,6 +369,9 @@ pub struct PolicyMeta {
     /// Revision history.
     #[serde(default)]
     pub history: Vec<Revision>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -354,6 +402,9 @@ pub struct ControlMeta {
     /// Evidence that it operates.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -381,6 +432,9 @@ pub struct RoleMeta {
     /// The role it reports to.
     #[serde(default)]
     pub reports_to: Option<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -396,6 +450,9 @@ pub struct GuidanceMeta {
     /// Title; defaults to the control's title.
     #[serde(default)]
     pub title: Option<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -413,6 +470,9 @@ pub struct PageMeta {
     /// Orders siblings: lower first, then by title.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -439,6 +499,21 @@ mod tests {
                 .contains("YYYY-MM-DD")
         );
         assert!(Date::parse("2026-2-28").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked_for_shape() {
+        assert_eq!(Language::parse("pt-PT").unwrap().primary(), "pt");
+        assert_eq!(Language::parse(" de ").unwrap().0, "de");
+        assert!(Language::parse("zh-Hant-TW").is_ok());
+        for bad in ["", "german language", "d", "de_DE", "de-", "x1"] {
+            assert!(
+                Language::parse(bad)
+                    .unwrap_err()
+                    .contains("not a language tag"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

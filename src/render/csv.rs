@@ -1,6 +1,7 @@
-//! The Statement of Applicability as CSV (RFC 4180), for spreadsheets and auditors.
+//! CSV files (RFC 4180): the Statement of Applicability, for spreadsheets
+//! and auditors, and the reading lists, for HR and learning systems.
 
-use crate::handbook::Handbook;
+use crate::handbook::{Handbook, urls};
 
 /// The header row.
 pub const HEADER: [&str; 8] = [
@@ -49,6 +50,56 @@ pub fn soa(h: &Handbook) -> String {
             ]
             .into_iter(),
         );
+    }
+    out
+}
+
+/// The header row of `reading-lists.csv`.
+pub const READING_HEADER: [&str; 7] = [
+    "Role",
+    "Role id",
+    "Policy id",
+    "Title",
+    "Version",
+    "Minutes",
+    "URL",
+];
+
+/// Every reading list as rows: everyone's first (role `Everyone`, no role
+/// id), then each role's, everyone's policies included. URLs start at the
+/// site root, after `site-url` when it is set.
+pub fn reading_lists(h: &Handbook) -> String {
+    let base = h
+        .config
+        .html
+        .site_url
+        .as_deref()
+        .map(|u| format!("{}/", u.trim_end_matches('/')))
+        .unwrap_or_default();
+    let mut out = String::new();
+    push_row(&mut out, READING_HEADER.iter().map(|s| s.to_string()));
+    let lists = std::iter::once(("Everyone", "", &h.everyone)).chain(
+        h.roles
+            .iter()
+            .map(|r| (r.title.as_str(), r.id.as_str(), &r.reading_list)),
+    );
+    for (role, id, list) in lists {
+        for &p in list {
+            let policy = &h.policies[p];
+            push_row(
+                &mut out,
+                [
+                    role.to_owned(),
+                    id.to_owned(),
+                    policy.id.clone(),
+                    policy.title.clone(),
+                    policy.version.clone().unwrap_or_default(),
+                    policy.body.minutes.to_string(),
+                    format!("{base}{}", urls::policy(&policy.id)),
+                ]
+                .into_iter(),
+            );
+        }
     }
     out
 }

@@ -51,6 +51,14 @@ pub enum Job {
     NotFound,
     /// `print.html`: the whole handbook on one page.
     Print,
+    /// `status.html`: gaps and reviews in full.
+    Status,
+    /// `reading/<role>.html`, or `reading/index.html` (None): a reading
+    /// list as a checklist.
+    Reading(Option<usize>),
+    /// `reading/print/<role>.html`, or `reading/print/index.html` (None):
+    /// an onboarding pack to print, with a sign-off sheet.
+    ReadingPack(Option<usize>),
 }
 
 /// Navigation sections, for marking the current one.
@@ -122,6 +130,9 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::Roles,
         Job::Contents,
         Job::NotFound,
+        Job::Status,
+        Job::Reading(None),
+        Job::ReadingPack(None),
     ];
     if h.config.html.print {
         jobs.push(Job::Print);
@@ -130,6 +141,8 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
     jobs.extend((0..h.controls.len()).map(Job::Control));
     jobs.extend((0..h.controls.len()).map(Job::Guidance));
     jobs.extend((0..h.roles.len()).map(Job::Role));
+    jobs.extend((0..h.roles.len()).map(|r| Job::Reading(Some(r))));
+    jobs.extend((0..h.roles.len()).map(|r| Job::ReadingPack(Some(r))));
     jobs.extend(
         h.pages
             .iter()
@@ -157,6 +170,11 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Contents => urls::CONTENTS.to_owned(),
         Job::NotFound => urls::NOT_FOUND.to_owned(),
         Job::Print => urls::PRINT.to_owned(),
+        Job::Status => urls::STATUS.to_owned(),
+        Job::Reading(None) => urls::READING.to_owned(),
+        Job::Reading(Some(r)) => urls::reading(&h.roles[r].id),
+        Job::ReadingPack(None) => urls::READING_PACK.to_owned(),
+        Job::ReadingPack(Some(r)) => urls::reading_pack(&h.roles[r].id),
     }
 }
 
@@ -190,10 +208,12 @@ pub fn render_pages(
     Ok(jobs.len())
 }
 
-/// Writes what is not a rendered page: `soa.csv`, static files, assets.
+/// Writes what is not a rendered page: `soa.csv`, `reading-lists.csv`,
+/// static files, assets.
 fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let csv = csv::soa(h);
+    let reading = csv::reading_lists(h);
     let copies = theme
         .statics
         .par_iter()
@@ -210,6 +230,9 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
                 .map(|a| fs::read(&a.path).and_then(|b| out.write(&a.rel, &b))),
         )
         .chain(rayon::iter::once(out.write(urls::SOA_CSV, csv.as_bytes())))
+        .chain(rayon::iter::once(
+            out.write(urls::READING_CSV, reading.as_bytes()),
+        ))
         .filter_map(Result::err)
         .collect::<Vec<_>>();
     for e in copies {
@@ -218,7 +241,7 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(theme.statics.len() + h.assets.len() + 1)
+    Ok(theme.statics.len() + h.assets.len() + 2)
 }
 
 /// The site paths of every file [`render`] writes, to create their folders first.
@@ -232,6 +255,27 @@ pub fn all_paths(h: &Handbook, theme: &Theme) -> Vec<String> {
     );
     paths.extend(h.assets.iter().map(|a| a.rel.clone()));
     paths
+}
+
+/// The language a job's page is written in, when its document names one.
+fn language_of(h: &Handbook, job: Job) -> Option<&str> {
+    let source = match job {
+        Job::Home => h.home().map(|p| &p.source),
+        Job::Policy(i) => Some(&h.policies[i].source),
+        Job::Control(i) => h.controls[i].statement.as_ref().map(|s| &s.source),
+        Job::Guidance(i) => h.controls[i].guidance.as_ref().map(|g| &g.source),
+        Job::Role(i) => Some(&h.roles[i].source),
+        Job::Page(i) => Some(&h.pages[i].source),
+        _ => None,
+    };
+    source.and_then(|s| s.language.as_deref())
+}
+
+/// What reading-list ticks of this handbook are kept under in the browser,
+/// so that two handbooks opened from disk (which share one storage) keep
+/// theirs apart.
+fn reading_key(h: &Handbook) -> String {
+    format!("{} · {}", h.config.book.organization, h.config.book.title)
 }
 
 /// A failed write, as a diagnostic at the file it names.
@@ -311,11 +355,42 @@ impl<'a> Renderer<'a> {
             _ => urls::root_of(path),
         };
         ctx.insert("root", &root);
+        let language = language_of(h, job).unwrap_or(&h.config.book.language);
+        ctx.insert("lang", language);
+        // The interface stays in the book's language around text in another.
+        let other = language != h.config.book.language;
+        ctx.insert("ui_lang", &other.then_some(&h.config.book.language));
         let (template, section) = match job {
             Job::Home => {
+                let status = views::status(h, refs);
                 ctx.insert("page", &h.home().map(views::page));
-                ctx.insert("status", &views::status(h, refs));
+                ctx.insert("summary", &views::summary(h, &status));
+                ctx.insert("status", &status);
+                ctx.insert("everyone", &views::reading_choice(h, None));
+                ctx.insert("roles", &views::reading_choices(h));
+                ctx.insert("status_url", urls::STATUS);
                 ("index.html", "home")
+            }
+            Job::Status => {
+                ctx.insert("status", &views::status(h, refs));
+                ("status.html", "home")
+            }
+            Job::Reading(role) => {
+                ctx.insert("list", &views::reading_list(h, refs, role));
+                ctx.insert("roles", &views::reading_choices(h));
+                ctx.insert("csv", urls::READING_CSV);
+                ctx.insert("book_key", &reading_key(h));
+                ("reading.html", "roles")
+            }
+            Job::ReadingPack(role) => {
+                let list = views::reading_list(h, refs, role);
+                let policies = match role {
+                    Some(r) => &h.roles[r].reading_list,
+                    None => &h.everyone,
+                };
+                ctx.insert("documents", &print::pack(self, policies, &root)?);
+                ctx.insert("list", &list);
+                ("reading-pack.html", "roles")
             }
             Job::Policies => {
                 ctx.insert(
