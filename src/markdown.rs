@@ -540,7 +540,10 @@ mod tests {
                 r.html
             );
             assert!(r.html.contains("<p class=\"callout-title\">Tip</p>"));
-            assert!(r.html.contains("<blockquote>\n<p>A plain quote.</p>\n</blockquote>"));
+            assert!(
+                r.html
+                    .contains("<blockquote>\n<p>A plain quote.</p>\n</blockquote>")
+            );
         }
         let r = render(body, &Fixed);
         assert_eq!(
