@@ -357,9 +357,10 @@ impl<'a> Renderer<'a> {
         ctx.insert("root", &root);
         let language = language_of(h, job).unwrap_or(&h.config.book.language);
         ctx.insert("lang", language);
-        // The interface stays in the book's language around text in another.
+        // The interface stays in the book's language around text in another:
+        // `ui_lang` is that language where the page's differs, else empty.
         let other = language != h.config.book.language;
-        ctx.insert("ui_lang", &other.then_some(&h.config.book.language));
+        ctx.insert("ui_lang", if other { h.config.book.language.as_str() } else { "" });
         let (template, section) = match job {
             Job::Home => {
                 let status = views::status(h, refs);
