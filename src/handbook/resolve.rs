@@ -522,10 +522,22 @@ mod tests {
         );
         assert_eq!(href(r.resolve("../img/flow.png")), "../img/flow.png");
         assert_eq!(href(r.resolve("../soa.html#c-5.15")), "../soa.html#c-5.15");
-        assert_eq!(href(r.resolve("/reading/ciso.html")), "../reading/ciso.html");
-        assert_eq!(href(r.resolve("/reading/print/ciso.html")), "../reading/print/ciso.html");
-        assert_eq!(href(r.resolve("/reading/index.html")), "../reading/index.html");
-        assert!(matches!(r.resolve("/reading/nobody.html"), Resolution::Broken(..)));
+        assert_eq!(
+            href(r.resolve("/reading/ciso.html")),
+            "../reading/ciso.html"
+        );
+        assert_eq!(
+            href(r.resolve("/reading/print/ciso.html")),
+            "../reading/print/ciso.html"
+        );
+        assert_eq!(
+            href(r.resolve("/reading/index.html")),
+            "../reading/index.html"
+        );
+        assert!(matches!(
+            r.resolve("/reading/nobody.html"),
+            Resolution::Broken(..)
+        ));
         let home = DocResolver::new(&ix, "index.md", "index.html");
         assert_eq!(
             href(home.resolve("procedures/restore.md")),

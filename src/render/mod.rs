@@ -360,7 +360,14 @@ impl<'a> Renderer<'a> {
         // The interface stays in the book's language around text in another:
         // `ui_lang` is that language where the page's differs, else empty.
         let other = language != h.config.book.language;
-        ctx.insert("ui_lang", if other { h.config.book.language.as_str() } else { "" });
+        ctx.insert(
+            "ui_lang",
+            if other {
+                h.config.book.language.as_str()
+            } else {
+                ""
+            },
+        );
         let (template, section) = match job {
             Job::Home => {
                 let status = views::status(h, refs);

@@ -283,6 +283,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
         let mut fields = vec![
             (Field::Id, r.id.clone()),
             (Field::Title, r.title.clone()),
+            (Field::Heading, ROLE_READING_HEADING.to_owned()),
             (Field::Text, ROLE_READING_TEXT.to_owned()),
         ];
         fields.extend(r.assignees.iter().map(|a| (Field::Assignee, a.clone())));
@@ -325,9 +326,10 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
     docs
 }
 
+/// The heading of a role page's reading list, indexed with the role.
+const ROLE_READING_HEADING: &str = "Onboarding reading list";
 /// What a role page says of its reading list, indexed with the role.
-const ROLE_READING_TEXT: &str =
-    "Onboarding reading list: the policies new starters in this role read first.";
+const ROLE_READING_TEXT: &str = "The policies new starters in this role read first.";
 
 /// The search entry of a reading list: everyone's (`role` None) or a role's.
 fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> Doc<'static> {
@@ -336,20 +338,24 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
         None => &h.everyone,
     };
     let minutes: u32 = list.iter().map(|&p| h.policies[p].body.minutes).sum();
-    let (url, title, text) = match role {
+    // The kicker above the title (`reading.html`) names the page too.
+    let (url, title, kicker, text) = match role {
         None => (
             urls::READING.to_owned(),
             "Onboarding reading lists".to_owned(),
-            "Start here if you are new: the policies everyone reads, as a checklist, \
-             and the onboarding reading list of each role for new starters."
+            "New starters",
+            "Start here if you are new. Everyone reads these policies in their first \
+             weeks, ticked off as a checklist; your role may add more: the onboarding \
+             reading list of each role."
                 .to_owned(),
         ),
         Some(r) => (
             urls::reading(&h.roles[r].id),
             format!("Reading list: {}", h.roles[r].title),
+            "Onboarding",
             format!(
-                "Onboarding reading list for new starters in the role {}: the policies \
-                 to read, as a checklist, and the onboarding pack to print and sign.",
+                "New starters in the role {} read these policies in their first weeks, \
+                 ticked off as a checklist, with an onboarding pack to print and sign.",
                 h.roles[r].title
             ),
         ),
@@ -372,7 +378,7 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
             text,
         }]),
         stemming: book,
-        fields: vec![(Field::Title, title)],
+        fields: vec![(Field::Title, title), (Field::Title, kicker.to_owned())],
     }
 }
 
@@ -512,7 +518,7 @@ impl Partial {
 fn count_words(doc: &Doc<'_>, partial: &mut Partial) -> Vec<(u32, Count)> {
     for (field, text) in &doc.fields {
         let place = match field {
-            Field::Text => Place::Section(0),
+            Field::Text | Field::Heading => Place::Section(0),
             Field::Attribute => Place::Attribute,
             _ => Place::Name,
         };
