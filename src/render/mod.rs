@@ -244,6 +244,12 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
     Ok(theme.statics.len() + h.assets.len() + 2)
 }
 
+/// Writes `reading-lists.csv` alone (after a policy's text changed, in `serve`).
+pub fn write_reading_csv(h: &Handbook, out: &dyn Output) -> Result<(), Diagnostics> {
+    out.write(urls::READING_CSV, csv::reading_lists(h).as_bytes())
+        .map_err(|e| Diagnostics::from_iter([io_error(e)]))
+}
+
 /// The site paths of every file [`render`] writes, to create their folders first.
 pub fn all_paths(h: &Handbook, theme: &Theme) -> Vec<String> {
     let mut paths: Vec<String> = jobs(h).into_iter().map(|j| path_of(h, j)).collect();
