@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::chrome::{eval, open, wait_for};
@@ -65,6 +65,11 @@ fn search_as(tab: &Tab, query: &str, key_by_key: bool) -> Vec<Hit> {
         tab,
         "Array.from(document.querySelectorAll('#search-results [role=option]')).every(li => li.hasAttribute('data-snippet'))",
     );
+    shown(tab)
+}
+
+/// The results shown in the search panel.
+fn shown(tab: &Tab) -> Vec<Hit> {
     let json = eval(
         tab,
         "JSON.stringify(Array.from(document.querySelectorAll('#search-results [role=option]')).map(li => ({kind: li.querySelector('.sr-kind').textContent, title: li.querySelector('.sr-title').textContent, href: li.getAttribute('href'), snippet: li.querySelector('.sr-snippet').innerHTML})))",
@@ -83,35 +88,23 @@ fn search_as(tab: &Tab, query: &str, key_by_key: bool) -> Vec<Hit> {
 /// Shows more results of the current search until there are `n` or no more.
 fn more_results(tab: &Tab, n: usize) -> Vec<Hit> {
     loop {
-        let shown = eval(
+        let count = eval(
             tab,
             "document.querySelectorAll('#search-results [role=option]').length",
         )
         .as_u64()
         .unwrap() as usize;
         let more = eval(tab, "!document.querySelector('.search-more').hidden") == Value::Bool(true);
-        if shown >= n || !more {
+        if count >= n || !more {
             break;
         }
         eval(tab, "document.querySelector('.search-more').click(); true");
         wait_for(
             tab,
-            &format!("document.querySelectorAll('#search-results [role=option]').length > {shown}"),
+            &format!("document.querySelectorAll('#search-results [role=option]').length > {count}"),
         );
     }
-    let json = eval(
-        tab,
-        "JSON.stringify(Array.from(document.querySelectorAll('#search-results [role=option]')).map(li => ({kind: li.querySelector('.sr-kind').textContent, title: li.querySelector('.sr-title').textContent, href: li.getAttribute('href')})))",
-    );
-    let list: Vec<Value> = serde_json::from_str(json.as_str().unwrap()).unwrap();
-    list.into_iter()
-        .map(|v| Hit {
-            kind: v["kind"].as_str().unwrap().to_owned(),
-            title: v["title"].as_str().unwrap().to_owned(),
-            href: v["href"].as_str().unwrap().to_owned(),
-            snippet: String::new(),
-        })
-        .collect()
+    shown(tab)
 }
 
 /// Chooses `value` in the search filter `name` (kind, theme, status, owner).
