@@ -631,3 +631,37 @@ fn a_reading_list_without_javascript_is_a_plain_list_of_links() {
         assert!(!script.contains(call), "{call}");
     }
 }
+
+#[test]
+fn a_reading_list_too_long_to_print_whole_gets_its_list_and_sheet() {
+    let (_book, site) = built(|r| {
+        for i in 0..101 {
+            write(
+                r,
+                &format!("content/policies/p{i:03}.md"),
+                &format!(
+                    "---\ntitle: Policy {i:03}\nowner: ciso\nversion: \"1.{i}\"\naudience: all\n---\nRead me.\n"
+                ),
+            );
+        }
+    });
+    let pack = read(&site, "reading/print/ciso.html");
+    assert!(
+        pack.contains("This list holds 102 policies, more than the 100 a pack prints in full"),
+        "{pack}"
+    );
+    assert!(!pack.contains(r#"<article class="print-doc""#));
+    // The list leads to the policies' pages; the sheet still lists them all.
+    assert!(pack.contains(r#"<a href="../../policies/p000.html">Policy 000</a>"#));
+    assert_eq!(
+        pack.matches(r#"<td class="blank"></td><td class="blank"></td>"#)
+            .count(),
+        102
+    );
+    // A shorter list prints whole.
+    let engineer = read(&site, "reading/print/engineer.html");
+    assert!(
+        engineer.contains("more than the 100"),
+        "the engineer reads 103 too"
+    );
+}

@@ -402,7 +402,15 @@ impl<'a> Renderer<'a> {
                     Some(r) => &h.roles[r].reading_list,
                     None => &h.everyone,
                 };
-                ctx.insert("documents", &print::pack(self, policies, &root)?);
+                // A list too long to print whole gets its list and sheet only.
+                let whole = policies.len() <= print::PACK_POLICIES;
+                let documents = match whole {
+                    true => print::pack(self, policies, &root)?,
+                    false => String::new(),
+                };
+                ctx.insert("documents", &documents);
+                ctx.insert("whole", &whole);
+                ctx.insert("limit", &print::PACK_POLICIES);
                 ctx.insert("list", &list);
                 ("reading-pack.html", "roles")
             }
