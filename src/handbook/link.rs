@@ -601,7 +601,6 @@ impl<'a> Check<'a> {
             })
             .collect();
         Arc::new(Body {
-            minutes: super::reading_minutes(&rendered.sections),
             html: rendered.html,
             headings: rendered.headings,
             sections: rendered.sections,
@@ -668,6 +667,7 @@ fn link_policy(
             controls: controls?,
             history: m.history.clone(),
             extra: m.extra.clone(),
+            minutes: super::reading_minutes(&body.sections),
             body,
         })
     })();

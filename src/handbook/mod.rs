@@ -37,8 +37,6 @@ pub struct Body {
     pub sections: Vec<Section>,
     /// Its links to `#heading` anchors, checked by [`audit`].
     pub anchor_links: Vec<AnchorLink>,
-    /// About how many minutes it takes to read ([`reading_minutes`]).
-    pub minutes: u32,
 }
 
 /// Words read per minute, for reading-time estimates: a steady pace for
@@ -51,21 +49,27 @@ const CJK_CHARS_PER_MINUTE: usize = 500;
 /// counted between spaces; Chinese and Japanese, written without them, by
 /// characters.
 pub fn reading_minutes(sections: &[Section]) -> u32 {
-    let (mut words, mut cjk) = (0, 0);
+    let (mut words, mut cjk, mut in_word) = (0usize, 0usize, false);
     for s in sections {
-        for word in s
+        for c in s
             .heading
-            .split_whitespace()
-            .chain(s.text.split_whitespace())
+            .chars()
+            .chain([' '])
+            .chain(s.text.chars())
+            .chain([' '])
         {
-            let ideographs = word
-                .chars()
-                .filter(|&c| crate::search::tokenize::is_cjk(c))
-                .count();
-            if ideographs == 0 {
+            let space = if c.is_ascii() {
+                c.is_ascii_whitespace()
+            } else if crate::search::tokenize::is_cjk(c) {
+                cjk += 1;
+                true
+            } else {
+                c.is_whitespace()
+            };
+            if !space && !in_word {
                 words += 1;
             }
-            cjk += ideographs;
+            in_word = !space;
         }
     }
     let minutes = (words as f64 / WORDS_PER_MINUTE as f64
@@ -152,6 +156,8 @@ pub struct Policy {
     pub extra: Extra,
     /// The policy text.
     pub body: Arc<Body>,
+    /// About how many minutes it takes to read ([`reading_minutes`]).
+    pub minutes: u32,
 }
 
 /// An implementation statement (`controls/<id>.md`).
@@ -473,5 +479,27 @@ pub mod urls {
     /// The prefix that leads from the page at `url` back to the site root.
     pub fn root_of(url: &str) -> String {
         "../".repeat(url.matches('/').count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(heading: &str, text: &str) -> Vec<Section> {
+        vec![Section {
+            anchor: None,
+            heading: heading.to_owned(),
+            text: text.to_owned(),
+        }]
+    }
+
+    #[test]
+    fn reading_time_counts_words_and_characters() {
+        assert_eq!(reading_minutes(&[]), 1, "at least a minute");
+        assert_eq!(reading_minutes(&text("Scope", &"word ".repeat(199))), 1);
+        assert_eq!(reading_minutes(&text("Scope", &"word ".repeat(200))), 2);
+        // Japanese has no spaces: 1,000 characters are two minutes.
+        assert_eq!(reading_minutes(&text("", &"情報".repeat(500))), 2);
     }
 }

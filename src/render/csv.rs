@@ -94,7 +94,7 @@ pub fn reading_lists(h: &Handbook) -> String {
                     policy.id.clone(),
                     policy.title.clone(),
                     policy.version.clone().unwrap_or_default(),
-                    policy.body.minutes.to_string(),
+                    policy.minutes.to_string(),
                     format!("{base}{}", urls::policy(&policy.id)),
                 ]
                 .into_iter(),

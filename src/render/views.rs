@@ -748,7 +748,7 @@ pub fn reading_item(h: &Handbook, refs: &Refs, i: usize) -> ReadingItem {
             .clone()
             .or_else(|| p.effective.map(|d| d.to_string()))
             .unwrap_or_default(),
-        minutes: p.body.minutes,
+        minutes: p.minutes,
         owner: refs.roles[p.owner].clone(),
         language: p.source.language.clone(),
         everyone: p.audience == Some(Audience::All),
@@ -801,7 +801,7 @@ pub fn reading_choice(h: &Handbook, role: Option<usize>) -> ReadingChoice {
         title,
         url,
         count: list.len(),
-        minutes: list.iter().map(|&p| h.policies[p].body.minutes).sum(),
+        minutes: list.iter().map(|&p| h.policies[p].minutes).sum(),
     }
 }
 

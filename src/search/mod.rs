@@ -337,7 +337,7 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
         Some(r) => &h.roles[r].reading_list,
         None => &h.everyone,
     };
-    let minutes: u32 = list.iter().map(|&p| h.policies[p].body.minutes).sum();
+    let minutes: u32 = list.iter().map(|&p| h.policies[p].minutes).sum();
     // The kicker above the title (`reading.html`) names the page too.
     let (url, title, kicker, text) = match role {
         None => (
