@@ -694,8 +694,6 @@ pub struct ReadingItem {
     pub edition: String,
     /// About how many minutes it takes to read.
     pub minutes: u32,
-    /// Owning role.
-    pub owner: Link,
     /// Its language, when its front matter names one.
     pub language: Option<String>,
     /// Everyone reads it (`audience: all`).
@@ -749,7 +747,6 @@ pub fn reading_item(h: &Handbook, refs: &Refs, i: usize) -> ReadingItem {
             .or_else(|| p.effective.map(|d| d.to_string()))
             .unwrap_or_default(),
         minutes: p.minutes,
-        owner: refs.roles[p.owner].clone(),
         language: p.source.language.clone(),
         everyone: p.audience == Some(Audience::All),
     }
