@@ -336,12 +336,16 @@ pub fn algorithm(language: &str) -> Option<Algorithm> {
 /// repeats its words).
 #[derive(Default)]
 pub struct Stems {
-    /// Per stemming (a language's algorithm, or none): its stemmer and cache.
-    by_language: Vec<(
-        Option<Algorithm>,
-        Option<Stemmer>,
-        FxHashMap<Box<str>, Arc<str>>,
-    )>,
+    /// One per stemming met so far (a language's algorithm, or none).
+    by_language: Vec<Stemming>,
+}
+
+/// The stems of one language: its algorithm, its stemmer (None: words are
+/// their own stems) and the stems found so far.
+struct Stemming {
+    algorithm: Option<Algorithm>,
+    stemmer: Option<Stemmer>,
+    cache: FxHashMap<Box<str>, Arc<str>>,
 }
 
 impl Stems {
@@ -351,19 +355,19 @@ impl Stems {
         let slot = match self
             .by_language
             .iter()
-            .position(|(a, _, _)| *a == algorithm)
+            .position(|s| s.algorithm == algorithm)
         {
             Some(slot) => slot,
             None => {
-                self.by_language.push((
+                self.by_language.push(Stemming {
                     algorithm,
-                    algorithm.map(Stemmer::create),
-                    FxHashMap::default(),
-                ));
+                    stemmer: algorithm.map(Stemmer::create),
+                    cache: FxHashMap::default(),
+                });
                 self.by_language.len() - 1
             }
         };
-        let (_, stemmer, cache) = &mut self.by_language[slot];
+        let Stemming { stemmer, cache, .. } = &mut self.by_language[slot];
         if let Some(s) = cache.get(word) {
             return s.clone();
         }
