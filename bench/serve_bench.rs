@@ -11,12 +11,11 @@
 
 #[path = "../tests/common/chrome.rs"]
 mod chrome;
-#[path = "../tests/common/tree.rs"]
-mod tree;
+#[path = "release_serve.rs"]
+mod release_serve;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrome::{eval, wait_for};
@@ -36,45 +35,15 @@ fn main() {
             .expect("usage: serve-bench HANDBOOK_DIR [EDITS] [POLICY_FILE]"),
     );
     let edits: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20);
-    let work = std::env::temp_dir().join(format!("ismsbook-serve-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
-    std::fs::copy(source.join("book.toml"), work.join("book.toml")).unwrap();
-    for dir in ["content", "themes"] {
-        if source.join(dir).is_dir() {
-            tree::copy_tree(&source.join(dir), &work.join(dir));
-        }
-    }
+    let work = release_serve::copy_handbook(&source, "ismsbook-serve-bench");
     let policy_rel = args.get(3).cloned().unwrap_or_else(|| {
-        let dir = work.join("content/policies");
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
+        let names = release_serve::names(&work.join("content/policies"));
         format!("policies/{}", names[0])
     });
     let policy = work.join("content").join(&policy_rel);
     let page = policy_rel.trim_end_matches(".md").to_owned() + ".html";
 
-    let exe = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/ismsbook");
-    let mut child = Command::new(exe)
-        .arg("serve")
-        .arg(&work)
-        .args(["-p", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_owned();
+    let (mut child, url) = release_serve::start(&work, Stdio::inherit());
 
     let browser = chrome::launch(PathBuf::from("/usr/bin/chromium"));
     let tab = browser.new_tab().unwrap();

@@ -121,6 +121,10 @@ pub struct BuildArgs {
     /// Open the built handbook in the default web browser.
     #[arg(long)]
     pub open: bool,
+    /// Replace the output folder even if it holds files that ismsbook did
+    /// not write (never the handbook's own folders, never a file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -273,19 +277,52 @@ fn serve(args: ServeArgs) -> ExitCode {
         open: args.open,
         today,
     };
-    match crate::serve::run(options) {
+    let bound = crate::serve::bind(options).and_then(|bound| {
+        warn_if_reachable(bound.address());
+        bound.run()
+    });
+    match bound {
         Ok(()) => ExitCode::SUCCESS,
         Err(crate::serve::ServeError::Config(e)) => report_failure(&BuildError::Config(e)),
         Err(e) => {
             eprintln!("error: {e}");
+            if let crate::serve::ServeError::Bind { source, .. } = &e
+                && source.kind() == std::io::ErrorKind::AddrInUse
+            {
+                eprintln!(
+                    "  another program (perhaps another `ismsbook serve`) uses that port: \
+                     pick another with `-p`, or `-p 0` for any free port"
+                );
+            }
             ExitCode::from(1)
         }
     }
 }
 
+/// Warns when the preview can be reached from other computers: anything
+/// but a loopback address.
+fn warn_if_reachable(address: std::net::SocketAddr) {
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {address}, so this preview, drafts included, is reachable \
+             from the network by anyone who can reach this computer; use `-n 127.0.0.1` to keep \
+             it to this computer"
+        );
+    }
+}
+
 fn build(args: &BuildArgs) -> ExitCode {
     let result = pipeline::today(args.today).and_then(|today| {
-        pipeline::build(&config::find_root(&args.dir), args.dest.as_deref(), today)
+        let replace = match args.force {
+            true => pipeline::Replace::AnyFolder,
+            false => pipeline::Replace::EarlierBuilds,
+        };
+        pipeline::build(
+            &config::find_root(&args.dir),
+            args.dest.as_deref(),
+            today,
+            replace,
+        )
     });
     match result {
         Ok(report) => {

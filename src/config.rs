@@ -257,7 +257,12 @@ impl Config {
         }
         let bytes = fs::read(&path)?;
         let text = String::from_utf8_lossy(&bytes);
-        Self::parse(root, &text).map_err(ConfigError::Invalid)
+        let config = Self::parse(root, &text).map_err(ConfigError::Invalid)?;
+        let outside = paths_outside(&config, &text);
+        match outside.is_empty() {
+            true => Ok(config),
+            false => Err(ConfigError::Invalid(outside)),
+        }
     }
 
     /// Parses the text of `book.toml`; `root` is the folder it belongs to.
@@ -469,6 +474,69 @@ fn read_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<TomlPr
     }
     problems.sort_by_key(|(span, _)| span.as_ref().map(|s| s.start));
     Err(problems)
+}
+
+/// The paths `book.toml` names, each with the key it is written under.
+fn written_paths(config: &Config) -> Vec<(&'static str, &Path)> {
+    let mut paths = vec![
+        ("[book] src", config.book.src.as_path()),
+        ("[build] build-dir", config.build.build_dir.as_path()),
+    ];
+    match &config.html.theme {
+        Some(theme) => paths.push(("[output.html] theme", theme)),
+        // The theme folder used when none is set, if there is one.
+        None => paths.push(("[output.html] theme", Path::new(crate::theme::DEFAULT_DIR))),
+    }
+    for css in &config.html.additional_css {
+        paths.push(("[output.html] additional-css", css));
+    }
+    paths
+}
+
+/// Every path in `book.toml` that leads out of the handbook folder, as
+/// written (absolute, or climbing with `..`) or through a symbolic link:
+/// nothing outside the handbook is read into the site, and the build
+/// writes only inside it (`build -d` may go anywhere).
+pub fn paths_outside(config: &Config, text: &str) -> Vec<Diagnostic> {
+    let real_root = std::fs::canonicalize(&config.root).ok();
+    let mut problems = Vec::new();
+    for (key, written) in written_paths(config) {
+        let climbs = written.components().try_fold(0usize, |depth, c| match c {
+            std::path::Component::Normal(_) => Some(depth + 1),
+            std::path::Component::CurDir => Some(depth),
+            std::path::Component::ParentDir => depth.checked_sub(1),
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => None,
+        });
+        let outside = climbs.is_none()
+            || real_root.as_ref().is_some_and(|root| {
+                existing_ancestor(&config.root.join(written))
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|real| !real.starts_with(root))
+            });
+        if outside {
+            let shown = written.to_string_lossy();
+            let at = text
+                .find(shown.as_ref())
+                .map_or(Position::START, |o| Position::of_offset(text, o));
+            let fix = match key {
+                "[build] build-dir" => "to build elsewhere, give `ismsbook build -d DIR`",
+                _ => "copy it into the handbook folder",
+            };
+            problems.push(Diagnostic::error(
+                Rule::Config,
+                &config.file(),
+                at,
+                format!("{key}: `{shown}` is outside the handbook folder; {fix}"),
+            ));
+        }
+    }
+    problems
+}
+
+/// `path` if it exists, else its nearest ancestor that does.
+fn existing_ancestor(path: &Path) -> Option<&Path> {
+    path.ancestors()
+        .find(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok())
 }
 
 /// Looks up the rule names of `[check]`: each must be a lint, named once.

@@ -6,6 +6,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostics::{Diagnostic, Position, Rule};
+
 /// An I/O failure on a named path.
 #[derive(Debug, thiserror::Error)]
 #[error("{action} {}: {source}", path.display())]
@@ -27,6 +29,32 @@ impl FsError {
             source,
         }
     }
+
+    /// The failure as an `io` diagnostic at its path, saying what to do
+    /// when the disk is full.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let hint = match self.source.kind() {
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                "; free some space on that disk, then build again"
+            }
+            io::ErrorKind::PermissionDenied => "; check who may write to that folder",
+            _ => "",
+        };
+        Diagnostic::error(
+            Rule::Io,
+            &self.path,
+            Position::START,
+            format!("{}: {}{hint}", self.action, self.source),
+        )
+    }
+}
+
+/// Failures to write the site, as the one diagnostic a user needs: the
+/// first by path. A full disk fails every write (and writing stops at the
+/// first failure), so one message says it better than hundreds.
+pub fn one_write_error(mut failed: Vec<Diagnostic>) -> Option<Diagnostic> {
+    failed.sort_by(|a, b| a.file.cmp(&b.file));
+    failed.into_iter().next()
 }
 
 /// Reads a whole file.

@@ -11,6 +11,7 @@ use pulldown_cmark::{
 };
 
 use crate::diagnostics::Rule;
+use crate::sanitize::{Excess, MAX_ATTRIBUTES, MAX_DEPTH, Nesting};
 
 /// What to do with one link destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,20 +128,6 @@ pub enum RawHtml {
     Allow,
 }
 
-/// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus
-/// what our own Markdown output uses (heading ids, table wrappers, task list
-/// checkboxes, column alignment).
-static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
-    let mut b = ammonia::Builder::default();
-    b.add_generic_attributes(["id", "class", "tabindex"])
-        .add_tag_attributes("div", ["role"])
-        .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"]);
-    b
-});
-
 /// Renders `body`, resolving its links with `resolver`.
 pub fn render(body: &str, resolver: &impl Resolve) -> Rendered {
     render_with(body, resolver, RawHtml::Sanitize)
@@ -154,7 +141,23 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
     let mut has_language = false;
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut fill_title: Option<String> = None;
+    // How deep elements nest, and where they first nest too deep to sanitise.
+    let (mut depth, mut nesting, mut too_deep) = (0usize, Nesting::default(), None);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let limit = MAX_DEPTH.saturating_sub(depth);
+                if let Some((at, excess)) = nesting.read(html, limit) {
+                    too_deep.get_or_insert(((range.start + at).min(range.end), excess));
+                }
+            }
+            _ => {}
+        }
+        if depth + nesting.depth() >= MAX_DEPTH {
+            too_deep.get_or_insert((range.start, Excess::Depth));
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -267,7 +270,24 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && raw == RawHtml::Sanitize {
-        html = SANITIZER.clean(&html).to_string();
+        html = match too_deep {
+            None => crate::sanitize::clean(&html),
+            Some((at, excess)) => {
+                let why = match excess {
+                    Excess::Depth => format!(
+                        "elements nest more than {MAX_DEPTH} deep here (raw HTML, lists and \
+                         block quotes counted together); raw HTML this deep cannot be checked \
+                         in reasonable time: nest it less deeply"
+                    ),
+                    Excess::Attributes => format!(
+                        "this tag has more than {MAX_ATTRIBUTES} attributes; raw HTML with so \
+                         many cannot be checked in reasonable time: remove some"
+                    ),
+                };
+                broken.push((at, Rule::RawHtmlTooComplex, why));
+                String::new()
+            }
+        };
     }
     Rendered {
         html,

@@ -19,12 +19,12 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
 use crate::content::{self, meta::Date};
-use crate::diagnostics::{Diagnostics, Rule};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule};
 use crate::fs::{self, FsError};
 use crate::handbook::{self, Handbook};
 use crate::render;
 use crate::search;
-use crate::site::{Discard, Output, Site};
+use crate::site::{self, Discard, Found, Output, Site};
 use crate::theme::{self, Theme};
 
 /// Why a build did not produce a site.
@@ -45,6 +45,31 @@ pub enum BuildError {
     /// The output folder would overwrite the sources.
     #[error("refusing to build into {}: it holds the handbook's own files; choose another output folder", .0.display())]
     UnsafeDestination(PathBuf),
+    /// The output folder is inside the content or theme folder, which the
+    /// next build would read.
+    #[error(
+        "refusing to build into {}: it is inside the {} folder, so the next build would read \
+         the site as its own files; choose an output folder outside it",
+        .0.display(),
+        .1
+    )]
+    InsideSources(PathBuf, &'static str),
+    /// The output path is a file.
+    #[error("refusing to build into {}: it is a file, not a folder; choose another output folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// The output folder holds what ismsbook did not write.
+    #[error(
+        "refusing to replace {}: it holds {}, which ismsbook did not write; choose a new or \
+         empty folder, or give --force to replace the folder and everything in it",
+        .folder.display(),
+        .found.display()
+    )]
+    Occupied {
+        /// The output folder.
+        folder: PathBuf,
+        /// The first thing found in it that a build does not write.
+        found: PathBuf,
+    },
 }
 
 /// What a successful build did.
@@ -206,11 +231,49 @@ pub fn write_site(
             false => Ok(0),
         },
     );
-    Ok(pages.map_err(BuildError::Problems)? + index?)
+    match (pages, index) {
+        (Ok(pages), Ok(index)) => Ok(pages + index),
+        // Write failures, from both sides, are one problem: the first.
+        (pages, index) => {
+            let mut failed: Vec<Diagnostic> =
+                index.err().map(|e| e.diagnostic()).into_iter().collect();
+            let mut problems = Diagnostics::new();
+            for d in pages.err().into_iter().flatten() {
+                match d.rule {
+                    Rule::Io => failed.push(d),
+                    _ => problems.push(d),
+                }
+            }
+            Err(BuildError::Problems(match fs::one_write_error(failed) {
+                Some(io) => Diagnostics::from_iter([io]),
+                None => problems,
+            }))
+        }
+    }
+}
+
+/// A failure to write the site, as a problem like any other (`error[io]`).
+fn write_failed(e: FsError) -> BuildError {
+    BuildError::Problems(Diagnostics::from_iter([e.diagnostic()]))
+}
+
+/// Which output folders a build replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Replace {
+    /// Only a new or empty folder, or an earlier build ([`site::inspect`]).
+    #[default]
+    EarlierBuilds,
+    /// Any folder but the sources (`--force`).
+    AnyFolder,
 }
 
 /// Builds the handbook at `root` into `destination` (default: its build-dir).
-pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Report, BuildError> {
+pub fn build(
+    root: &Path,
+    destination: Option<&Path>,
+    today: Date,
+    replace: Replace,
+) -> Result<Report, BuildError> {
     let started = Instant::now();
     let config = Config::load(root)?;
     let destination = destination.map_or_else(|| config.build_dir(), Path::to_path_buf);
@@ -221,10 +284,12 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
         warnings,
     } = prepare(&config, today)?;
 
-    let site = Site::create(&destination)?;
+    check_replaceable(&destination, replace)?;
+    let site = Site::create(&destination).map_err(write_failed)?;
     let mut folders = render::all_paths(&handbook, &theme);
     folders.extend(search::folders());
-    site.create_folders(folders.iter().map(String::as_str))?;
+    site.create_folders(folders.iter().map(String::as_str))
+        .map_err(write_failed)?;
     let files = write_site(&handbook, &theme, &site).map_err(|e| match e {
         // The lints found before are counted with the errors that stopped it.
         BuildError::Problems(mut problems) => {
@@ -233,7 +298,7 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
         }
         other => other,
     })?;
-    site.commit()?;
+    site.commit().map_err(write_failed)?;
     // Freeing every document and page takes tens of milliseconds at 10,000
     // documents: done on the side, it does not hold up the caller (or the
     // exit of `ismsbook build`).
@@ -246,8 +311,9 @@ pub fn build(root: &Path, destination: Option<&Path>, today: Date) -> Result<Rep
     })
 }
 
-/// Refuses an output folder that is, or contains, the sources: replacing
-/// it would delete the handbook.
+/// Refuses an output folder that is, or contains, the sources (replacing
+/// it would delete the handbook) or is inside them (the next build would
+/// read the site).
 fn check_destination(config: &Config, destination: &Path) -> Result<(), BuildError> {
     let absolute = |p: &Path| -> Result<PathBuf, FsError> {
         // The destination may not exist yet: resolve its nearest existing ancestor.
@@ -278,5 +344,69 @@ fn check_destination(config: &Config, destination: &Path) -> Result<(), BuildErr
     if protected.iter().any(|p| p.starts_with(&dest)) {
         return Err(BuildError::UnsafeDestination(destination.to_path_buf()));
     }
+    let sources = [
+        (Some(config.src_dir()), "content"),
+        (theme::folder(config), "theme"),
+    ];
+    for (folder, name) in sources {
+        if let Some(folder) = folder
+            && dest.starts_with(absolute(&folder)?)
+        {
+            return Err(BuildError::InsideSources(destination.to_path_buf(), name));
+        }
+    }
     Ok(())
+}
+
+/// Refuses a file, and a folder that holds what a build did not write
+/// unless `replace` says any folder will do.
+fn check_replaceable(destination: &Path, replace: Replace) -> Result<(), BuildError> {
+    match site::inspect(destination) {
+        Found::Nothing | Found::Site => Ok(()),
+        Found::File => Err(BuildError::NotAFolder(destination.to_path_buf())),
+        Found::Other(_) if replace == Replace::AnyFolder => Ok(()),
+        Found::Other(found) => Err(BuildError::Occupied {
+            folder: destination.to_path_buf(),
+            found,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output on a full disk: every write fails.
+    struct FullDisk;
+
+    impl Output for FullDisk {
+        fn write(&self, rel: &str, _bytes: &[u8]) -> Result<(), FsError> {
+            Err(FsError {
+                action: "cannot write",
+                path: PathBuf::from("book").join(rel),
+                source: std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full"),
+            })
+        }
+    }
+
+    #[test]
+    fn a_full_disk_is_one_io_error_naming_the_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::load(root).unwrap();
+        let prepared = prepare(&config, Date::parse("2026-11-24").unwrap()).unwrap();
+        let Err(BuildError::Problems(problems)) =
+            write_site(&prepared.handbook, &prepared.theme, &FullDisk)
+        else {
+            panic!("writing to a full disk must fail");
+        };
+        let problems = problems.into_sorted();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let io = &problems[0];
+        assert_eq!(io.rule, Rule::Io);
+        assert!(io.file.starts_with("book"), "{io}");
+        assert_eq!(
+            io.message,
+            "cannot write: disk full; free some space on that disk, then build again"
+        );
+    }
 }

@@ -62,7 +62,8 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files, by path.
     pub statics: Vec<StaticFile>,
-    /// Site paths of the `additional-css` stylesheets, linked after the theme's.
+    /// Links (from the site root) to the `additional-css` stylesheets,
+    /// linked after the theme's.
     pub additional_css: Vec<String>,
     /// Template name → the path to show in errors.
     paths: BTreeMap<String, PathBuf>,
@@ -201,7 +202,13 @@ fn collect_folder(
         if !root.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&root).follow_links(true) {
+        let real_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        // Hidden files (`.DS_Store`, `.git`) are not part of a theme.
+        let mut walk = walkdir::WalkDir::new(&root)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        while let Some(entry) = walk.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -215,6 +222,23 @@ fn collect_folder(
                     continue;
                 }
             };
+            // A symbolic link may point anywhere: only follow it inside the theme folder.
+            if entry.path_is_symlink()
+                && !std::fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&real_root))
+            {
+                diagnostics.error(
+                    Rule::Unreadable,
+                    entry.path(),
+                    Position::START,
+                    format!(
+                        "this symbolic link points outside the theme's {sub} folder; copy the file in instead"
+                    ),
+                );
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -412,7 +436,11 @@ fn additional_css(
                         "additional-css: two files are called `{name}`; rename one"
                     )),
                     std::collections::btree_map::Entry::Vacant(slot) => {
-                        urls.push(format!("static/{}", slot.key()));
+                        urls.push(crate::handbook::urls::href(&format!(
+                            "{}/{}",
+                            crate::handbook::urls::STATIC_DIR,
+                            slot.key()
+                        )));
                         slot.insert(Origin::Disk(path.clone()));
                         None
                     }

@@ -352,6 +352,82 @@ fn a_served_page_reloads_itself_after_an_edit() {
     );
 }
 
+#[test]
+fn a_failed_save_shows_a_styled_overlay_at_the_top_of_the_open_page() {
+    let Some(chromium) = chromium() else { return };
+    let server = common::server::Server::start();
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &format!("{}policies/backup.html", server.url));
+    // The writer has scrolled down the page they are editing.
+    eval(
+        &tab,
+        "window.scrollTo(0, document.body.scrollHeight); window.beforeSave = true; true",
+    );
+    let file = server.path("policies/backup.md");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replacen("owner:", "owner: [unclosed\nfoo:", 1)).unwrap();
+    wait_for(&tab, "!!document.getElementById('ismsbook-errors')");
+    let overlay: Value = serde_json::from_str(
+        eval(
+            &tab,
+            "(() => {
+               const host = document.getElementById('ismsbook-errors');
+               const panel = host.shadowRoot.querySelector('.panel');
+               const box = panel.getBoundingClientRect();
+               const style = getComputedStyle(panel);
+               return JSON.stringify({
+                 samePage: window.beforeSave === true,
+                 scrolled: scrollY > 0,
+                 top: box.top, height: box.height, width: box.width,
+                 viewport: document.documentElement.clientWidth,
+                 position: style.position, background: style.backgroundColor,
+                 onTop: document.elementFromPoint(innerWidth / 2, 30) === host,
+                 text: panel.textContent,
+               });
+             })()",
+        )
+        .as_str()
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        overlay["samePage"], true,
+        "shown in the open page: {overlay}"
+    );
+    assert_eq!(overlay["scrolled"], true, "{overlay}");
+    assert_eq!(overlay["top"], 0.0, "at the top of the viewport: {overlay}");
+    assert_eq!(overlay["width"], overlay["viewport"], "{overlay}");
+    assert!(overlay["height"].as_f64().unwrap() > 80.0, "{overlay}");
+    assert_eq!(overlay["position"], "fixed", "{overlay}");
+    assert_eq!(overlay["background"], "rgb(255, 255, 255)", "{overlay}");
+    assert_eq!(overlay["onTop"], true, "nothing covers it: {overlay}");
+    let text = overlay["text"].as_str().unwrap();
+    assert!(text.contains("The handbook did not build"), "{text}");
+    assert!(text.contains("policies/backup.md:"), "{text}");
+    assert!(text.contains("last good build"), "{text}");
+
+    // Hidden, it leaves its title line; shown again, the list.
+    let toggle = "document.getElementById('ismsbook-errors').shadowRoot.querySelector('button').click(); true";
+    let list_shown = "document.getElementById('ismsbook-errors').shadowRoot.querySelector('ul').getClientRects().length > 0";
+    eval(&tab, toggle);
+    assert_eq!(eval(&tab, list_shown), Value::Bool(false));
+    eval(&tab, toggle);
+    assert_eq!(eval(&tab, list_shown), Value::Bool(true));
+
+    // The next good build reloads the page, without the overlay.
+    std::fs::write(&file, good + "\n\nSaved again, and fixed: heron-3.\n").unwrap();
+    wait_for(
+        &tab,
+        "window.beforeSave === undefined && document.readyState === 'complete' \
+         && document.body.textContent.includes('heron-3')",
+    );
+    assert_eq!(
+        eval(&tab, "document.getElementById('ismsbook-errors') === null"),
+        Value::Bool(true)
+    );
+}
+
 /// Makes the page's viewport `width` × `height` CSS pixels, as on a phone
 /// below 800 px (overlay scroll bars, no zoom).
 fn resize(tab: &Tab, width: u32, height: u32) {

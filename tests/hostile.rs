@@ -261,3 +261,43 @@ fn links_that_run_code_are_refused_however_they_are_spelled() {
         "evidence link: `javascript:` links can run code",
     );
 }
+
+#[test]
+fn raw_html_nested_50_000_deep_is_refused_where_it_gets_too_deep() {
+    // 550 kB: sanitising it took 17.6 s, and again on every save in `serve`.
+    fails(
+        |r| {
+            let deep = format!(
+                "{PAGE}{}x{}\n",
+                "<div>".repeat(50_000),
+                "</div>".repeat(50_000)
+            );
+            write(r, "content/deep.md", deep);
+        },
+        "content/deep.md",
+        4,
+        "error[raw-html-too-complex]: elements nest more than 256 deep here",
+    );
+    fails(
+        |r| {
+            let attributes: String = (0..50_000).map(|i| format!(" a{i}=x")).collect();
+            write(
+                r,
+                "content/wide.md",
+                format!("{PAGE}<div{attributes}>x</div>\n"),
+            );
+        },
+        "content/wide.md",
+        4,
+        "error[raw-html-too-complex]: this tag has more than 512 attributes",
+    );
+    // Deep Markdown alone is not sanitised, and raw HTML a little nested is.
+    let book = builds(|r| {
+        let quotes = format!("{PAGE}{} deep\n", ">".repeat(300));
+        write(r, "content/quotes.md", quotes);
+        let divs = format!("{PAGE}{}x{}\n", "<div>".repeat(200), "</div>".repeat(200));
+        write(r, "content/divs.md", divs);
+    });
+    let divs = read(&book.path().join("out"), "divs.html");
+    assert_eq!(divs.matches("<div>").count(), 200);
+}

@@ -6,28 +6,66 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::http::{get, request};
-use common::server::Server;
+use common::server::{Server, example_book};
 use common::*;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
-/// The next message of type `kind`, skipping others.
-fn wait_message(ws: &mut WebSocket<MaybeTlsStream<TcpStream>>, kind: &str) -> serde_json::Value {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(15) {
-        if let Ok(Message::Text(text)) = ws.read() {
-            let msg: serde_json::Value = serde_json::from_str(&text).unwrap();
-            if msg["type"] == kind {
-                return msg;
-            }
+/// A reload socket as a page holds it, and the build it was told of last.
+struct Page {
+    ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    build: String,
+}
+
+impl Page {
+    /// Opens the reload socket; the server first sends the current state.
+    fn open(server: &Server) -> Page {
+        let mut ws = server.socket();
+        let hello = next_state(&mut ws);
+        Page {
+            build: hello["build"].as_str().unwrap().to_owned(),
+            ws,
         }
     }
-    panic!("no `{kind}` message");
+
+    /// Waits until the server names a newer build: the page would reload.
+    fn wait_reload(&mut self) -> serde_json::Value {
+        self.wait(|state, build| state["build"] != build)
+    }
+
+    /// Waits until the server reports a failed build.
+    fn wait_errors(&mut self) -> serde_json::Value {
+        self.wait(|state, _| state["type"] == "errors")
+    }
+
+    fn wait(&mut self, done: impl Fn(&serde_json::Value, &str) -> bool) -> serde_json::Value {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            let state = next_state(&mut self.ws);
+            let matched = done(&state, &self.build);
+            self.build = state["build"].as_str().unwrap().to_owned();
+            if matched {
+                return state;
+            }
+        }
+        panic!("no such state within 30 s");
+    }
+}
+
+/// The next state message of a reload socket.
+fn next_state(ws: &mut WebSocket<MaybeTlsStream<TcpStream>>) -> serde_json::Value {
+    loop {
+        match ws.read().unwrap() {
+            Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+            _ => continue,
+        }
+    }
 }
 
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
@@ -46,12 +84,11 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
         "reload script injected"
     );
 
-    let mut ws = server.socket();
-    assert_eq!(wait_message(&mut ws, "ok")["type"], "ok");
+    let mut page_socket = Page::open(&server);
     edit(&server.path("policies/access-control.md"), |t| {
         t + "\n\nA sentence added while serving: zebra-crossing-42.\n"
     });
-    wait_message(&mut ws, "reload");
+    page_socket.wait_reload();
     let (_, body) = get(&page);
     assert!(body.contains("zebra-crossing-42"), "the edit is served");
     // The control pages that list the policy were rebuilt too, and search knows the word.
@@ -105,8 +142,7 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
 #[test]
 fn a_policy_edit_reaches_the_reading_lists_and_packs_that_hold_it() {
     let server = Server::start();
-    let mut ws = server.socket();
-    wait_message(&mut ws, "ok");
+    let mut page_socket = Page::open(&server);
     let minutes = |page: &str| {
         let (_, body) = get(&format!("{}{page}", server.url));
         let at = body.find(r#"data-policy="backup""#).expect("backup listed");
@@ -124,7 +160,7 @@ fn a_policy_edit_reaches_the_reading_lists_and_packs_that_hold_it() {
     edit(&server.path("policies/backup.md"), |t| {
         t + "\n\nAppendix: kingfisher-restore-note. " + &"word ".repeat(1000) + "\n"
     });
-    wait_message(&mut ws, "reload");
+    page_socket.wait_reload();
     assert_eq!(minutes("reading/engineer.html"), "9");
     let (_, pack) = get(&format!("{}reading/print/engineer.html", server.url));
     assert!(
@@ -147,8 +183,7 @@ fn a_policy_edit_reaches_the_reading_lists_and_packs_that_hold_it() {
 #[test]
 fn a_changed_title_reaches_every_page_that_shows_it() {
     let server = Server::start();
-    let mut ws = server.socket();
-    wait_message(&mut ws, "ok");
+    let mut page = Page::open(&server);
     edit(&server.path("policies/access-control.md"), |t| {
         t.replacen(
             "title: \"Access Control Policy\"",
@@ -161,7 +196,7 @@ fn a_changed_title_reaches_every_page_that_shows_it() {
             1,
         )
     });
-    wait_message(&mut ws, "reload");
+    page.wait_reload();
     for page in [
         "controls/5.15.html",
         "policies/index.html",
@@ -181,13 +216,12 @@ fn a_broken_file_keeps_the_last_good_site_and_shows_the_errors() {
     let server = Server::start();
     let page = format!("{}policies/backup.html", server.url);
     let (_, before) = get(&page);
-    let mut ws = server.socket();
-    wait_message(&mut ws, "ok");
+    let mut socket = Page::open(&server);
 
     let file = server.path("policies/backup.md");
     let good = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, good.replacen("owner:", "owner: [unclosed\nfoo:", 1)).unwrap();
-    let msg = wait_message(&mut ws, "errors");
+    let msg = socket.wait_errors();
     let first = &msg["errors"][0];
     assert!(
         first["file"]
@@ -197,24 +231,30 @@ fn a_broken_file_keeps_the_last_good_site_and_shows_the_errors() {
         "{msg}"
     );
     assert!(first["line"].as_u64().unwrap() >= 2, "{msg}");
+    assert_eq!(msg["built"], true, "{msg}");
 
     let (status, during) = get(&page);
     assert_eq!(status, 200, "the last good page is still served");
-    assert!(during.contains("ismsbook-errors"), "the overlay is served");
     assert!(
-        during.contains("policies/backup.md:"),
+        during.contains("id=\"ismsbook-state\""),
+        "the page carries the errors for its overlay"
+    );
+    assert!(
+        during.contains("policies/backup.md"),
         "it names the file and line"
     );
     assert!(
         during.contains("<h1>Backup Policy</h1>") || before.contains("Backup"),
         "old content"
     );
+    let stderr = server.wait_stderr("still serving the last good build");
+    assert!(stderr.contains("policies/backup.md:"), "{stderr}");
 
     std::fs::write(&file, good).unwrap();
-    wait_message(&mut ws, "reload");
+    socket.wait_reload();
     let (_, after) = get(&page);
     assert!(
-        !after.contains("id=\"ismsbook-errors\""),
+        !after.contains("ismsbook-state"),
         "the next good build clears the overlay"
     );
 }
@@ -222,8 +262,7 @@ fn a_broken_file_keeps_the_last_good_site_and_shows_the_errors() {
 #[test]
 fn new_deleted_and_renamed_files_are_picked_up() {
     let server = Server::start();
-    let mut ws = server.socket();
-    wait_message(&mut ws, "ok");
+    let mut page = Page::open(&server);
     let url = format!("{}procedures/new-procedure.html", server.url);
     assert_eq!(get(&url).0, 404);
 
@@ -231,13 +270,13 @@ fn new_deleted_and_renamed_files_are_picked_up() {
     let tmp = server.path("procedures/.new-procedure.md.tmp");
     std::fs::write(&tmp, "---\ntitle: New procedure\n---\nFresh text.\n").unwrap();
     std::fs::rename(&tmp, server.path("procedures/new-procedure.md")).unwrap();
-    wait_message(&mut ws, "reload");
+    page.wait_reload();
     let (status, body) = get(&url);
     assert_eq!(status, 200);
     assert!(body.contains("Fresh text."));
 
     std::fs::remove_file(server.path("procedures/new-procedure.md")).unwrap();
-    wait_message(&mut ws, "reload");
+    page.wait_reload();
     assert_eq!(get(&url).0, 404);
 }
 
@@ -270,10 +309,16 @@ fn only_files_of_the_site_are_served() {
     );
     let (status, head, body) = request("HEAD", &format!("{}soa.csv", server.url));
     assert_eq!(status, 200);
-    assert!(head.contains("Content-Type: text/csv"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("content-type: text/csv"),
+        "{head}"
+    );
     assert!(body.is_empty());
     let (_, head, _) = request("GET", &format!("{}static/style.css", server.url));
-    assert!(head.contains("Content-Type: text/css"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
 }
 
 #[test]
@@ -294,4 +339,269 @@ fn serve_binds_localhost_by_default() {
         "{}",
         server.url
     );
+}
+
+/// One page view as a browser makes it: the page, then its reload socket,
+/// closed with a close frame when the tab goes.
+fn view_page(server: &Server, page: &str) {
+    let (status, _) = get(&format!("{}{page}", server.url));
+    assert_eq!(status, 200);
+    let mut ws = server.socket();
+    next_state(&mut ws);
+    ws.close(None).unwrap();
+    ws.flush().unwrap();
+}
+
+#[test]
+fn closed_reload_sockets_are_dropped_at_once_2000_views_under_256_descriptors() {
+    let server = Server::launch(example_book(), &[], Some(256));
+    for view in 0..2000 {
+        if view % 500 == 0 {
+            eprintln!("view {view}: {} descriptors", server.descriptors());
+        }
+        view_page(&server, "policies/backup.html");
+    }
+    let (status, body) = get(&format!("{}policies/backup.html", server.url));
+    assert_eq!(status, 200);
+    assert!(body.contains("Backup Policy"));
+    // Every socket of the 2,000 views is gone (a few may still be closing).
+    let started = Instant::now();
+    while server.descriptors() > 40 {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{} descriptors held after 2,000 closed views",
+            server.descriptors()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn out_of_descriptors_the_server_pauses_accepting_and_keeps_listening() {
+    let server = Server::launch(example_book(), &[], Some(256));
+    // More idle connections than the server may hold descriptors.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(server.address()).unwrap())
+        .collect();
+    server.wait_stderr("cannot accept connections");
+    drop(idle);
+    let started = Instant::now();
+    loop {
+        let (status, _) = get(&format!("{}index.html", server.url));
+        if status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "status {status}"
+        );
+    }
+    view_page(&server, "index.html");
+}
+
+/// A reload socket of a page that never reads anything, with a receive
+/// buffer as small as the system allows.
+fn stuck_socket(server: &Server) -> socket2::Socket {
+    let address: std::net::SocketAddr = server.address().parse().unwrap();
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    socket.connect(&address.into()).unwrap();
+    let mut stream: TcpStream = socket.try_clone().unwrap().into();
+    write!(
+        stream,
+        "GET /__ismsbook/ws HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        server.address()
+    )
+    .unwrap();
+    socket
+}
+
+#[test]
+fn a_stuck_reload_socket_and_a_burst_of_errors_do_not_stop_edits_reaching_pages() {
+    let server = Server::start();
+    let stuck: Vec<socket2::Socket> = (0..4).map(|_| stuck_socket(&server)).collect();
+    let mut page = Page::open(&server);
+    let file = server.path("policies/backup.md");
+    let good = std::fs::read_to_string(&file).unwrap();
+    // Failed saves, each with thousands of broken links.
+    for save in 0..4 {
+        let links: String = (0..3000)
+            .map(|i| format!("[gone](nowhere-{save}-{i}.md)\n"))
+            .collect();
+        std::fs::write(&file, format!("{good}\n\n{links}")).unwrap();
+        let state = page.wait_errors();
+        assert_eq!(state["total"], 3000, "save {save}");
+    }
+    std::fs::write(&file, format!("{good}\n\nRepaired at last: osprey-12.\n")).unwrap();
+    page.wait_reload();
+    let started = Instant::now();
+    let (status, body) = get(&format!("{}policies/backup.html", server.url));
+    assert_eq!(status, 200);
+    assert!(body.contains("osprey-12"), "the edit is served");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(stuck);
+}
+
+#[test]
+fn slow_readers_of_a_large_file_do_not_starve_other_clients() {
+    let book = example_book();
+    let files = book.path().join("content/files");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("big.bin"), vec![7u8; 20 << 20]).unwrap();
+    let server = Server::launch(book, &[], None);
+    let (status, _, body) = request("HEAD", &format!("{}files/big.bin", server.url));
+    assert_eq!((status, body.len()), (200, 0));
+    // Clients that ask for 20 MB and never read it.
+    let slow: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.address()).unwrap();
+            write!(s, "GET /files/big.bin HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Each of these would wait for ever if the slow readers held the workers.
+    for _ in 0..20 {
+        let (status, body) = get(&format!("{}policies/backup.html", server.url));
+        assert_eq!(status, 200);
+        assert!(body.contains("Backup Policy"));
+    }
+    view_page(&server, "index.html");
+    drop(slow);
+}
+
+#[test]
+fn a_request_head_over_64_kib_is_refused_with_431_and_not_kept() {
+    let server = Server::start();
+    get(&server.url);
+    let rss_before = server.rss_kb();
+    // A header that would go on for 400 MB: the server stops reading it.
+    let mut stream = TcpStream::connect(server.address()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: ").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    let mut sent = 0;
+    while sent < 400 && stream.write_all(&chunk).is_ok() {
+        sent += 1;
+    }
+    assert!(sent < 400, "the server read a 400 MB header");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 431 "),
+        "{:?}",
+        &answer[..answer.len().min(200)]
+    );
+    assert!(
+        server.rss_kb() < rss_before + 16 * 1024,
+        "RSS grew from {rss_before} kB to {} kB",
+        server.rss_kb()
+    );
+    // A head just under the cap is answered.
+    let (status, _, _) = request_with_header(&server, &"b".repeat(60 * 1024));
+    assert_eq!(status, 200);
+    let (status, _, _) = request_with_header(&server, &"b".repeat(70 * 1024));
+    assert_eq!(status, 431);
+}
+
+/// GET / with one header of `value`.
+fn request_with_header(server: &Server, value: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(server.address()).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Long: {value}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text, raw)
+}
+
+#[test]
+fn a_folder_redirect_stays_on_the_same_origin() {
+    let server = Server::start();
+    for path in ["policies", "/policies", "//policies", "/%2Fpolicies"] {
+        let (status, head, _) = request("GET", &format!("{}{path}", server.url));
+        if status == 301 {
+            assert!(
+                head.to_ascii_lowercase()
+                    .contains("\r\nlocation: /policies/"),
+                "{path}: {head}"
+            );
+        } else {
+            assert_eq!(status, 404, "{path}: {head}");
+        }
+    }
+    let (status, head, _) = request("GET", &format!("{}/policies", server.url));
+    assert_eq!(status, 301, "{head}");
+}
+
+#[test]
+fn serving_on_a_non_loopback_address_warns_that_drafts_are_reachable() {
+    let server = Server::launch(example_book(), &["-n", "0.0.0.0"], None);
+    let stderr = server.wait_stderr("warning: listening on 0.0.0.0:");
+    assert!(
+        stderr.contains("drafts included") && stderr.contains("reachable"),
+        "{stderr}"
+    );
+    let local = Server::start();
+    get(&local.url);
+    assert!(!local.stderr().contains("reachable"), "{}", local.stderr());
+}
+
+#[test]
+fn a_port_in_use_suggests_another_or_p_0() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let book = example_book();
+    let run: Run = ismsbook()
+        .arg("serve")
+        .arg(book.path())
+        .args(["-p", &port, "--today", TODAY])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`-p 0`"), "{}", run.stderr);
+}
+
+#[test]
+fn serve_on_a_broken_handbook_serves_nothing_until_it_builds() {
+    let book = example_book();
+    let file = book.path().join("content/policies/backup.md");
+    let good = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, good.replacen("owner:", "owner: [unclosed\nfoo:", 1)).unwrap();
+    let server = Server::launch(book, &[], None);
+    let stderr = server.wait_stderr("nothing to serve until they are fixed");
+    assert!(!stderr.contains("last good build"), "{stderr}");
+    let (status, body) = get(&format!("{}policies/backup.html", server.url));
+    assert_eq!(status, 503);
+    assert!(body.contains("has not built yet"), "{body}");
+    assert!(
+        body.contains("policies/backup.md"),
+        "the errors come with it"
+    );
+
+    let mut page = Page::open(&server);
+    std::fs::write(server.path("policies/backup.md"), good).unwrap();
+    page.wait_reload();
+    let (status, body) = get(&format!("{}policies/backup.html", server.url));
+    assert_eq!(status, 200);
+    assert!(body.contains("Backup Policy"));
 }

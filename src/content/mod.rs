@@ -239,6 +239,7 @@ impl Content {
     /// folder needs a full [`load`]); returns None for them.
     pub fn refresh(&mut self, src: &Path, rels: &[String]) -> Option<Refresh> {
         let mut out = Refresh::default();
+        let real_src = std::fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
         for rel in rels {
             let path = src.join(rel);
             if path.is_dir() {
@@ -246,6 +247,16 @@ impl Content {
             }
             let position = self.documents.binary_search_by(|d| d.rel.as_str().cmp(rel));
             let was_unreadable = self.unreadable.remove(rel).is_some();
+            // Refused as the walk refuses it: never read.
+            if path.exists()
+                && let Some(refused) = leads_outside(&real_src, &path)
+            {
+                self.documents.retain(|d| &d.rel != rel);
+                self.assets.retain(|a| &a.rel != rel);
+                self.unreadable.insert(rel.clone(), vec![refused]);
+                out.structural = true;
+                continue;
+            }
             if !path.exists() {
                 // A deleted file, or a deleted folder and everything in it.
                 let folder = format!("{rel}/");
@@ -345,21 +356,14 @@ fn load_files(src: &Path, diagnostics: &mut Diagnostics) -> Content {
             }
         };
         // A symbolic link may point anywhere: only follow it inside the content folder.
-        if entry.path_is_symlink() {
-            let inside =
-                std::fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&real_src));
-            if !inside {
-                diagnostics.error(
-                    Rule::Unreadable,
-                    entry.path(),
-                    Position::START,
-                    "this symbolic link points outside the content folder; copy the file in instead",
-                );
-                if entry.file_type().is_dir() {
-                    walk.skip_current_dir();
-                }
-                continue;
+        if entry.path_is_symlink()
+            && let Some(refused) = leads_outside(&real_src, entry.path())
+        {
+            diagnostics.push(refused);
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
             }
+            continue;
         }
         if !entry.file_type().is_file() {
             continue;
@@ -399,6 +403,20 @@ fn load_files(src: &Path, diagnostics: &mut Diagnostics) -> Content {
         unreadable,
         committed: history::Committed::default(),
     }
+}
+
+/// The refusal of `path`, if it leads out of the content folder (whose
+/// real path is `real_src`) through a symbolic link: it is never read.
+fn leads_outside(real_src: &Path, path: &Path) -> Option<Diagnostic> {
+    let inside = std::fs::canonicalize(path).is_ok_and(|t| t.starts_with(real_src));
+    (!inside).then(|| {
+        Diagnostic::error(
+            Rule::Unreadable,
+            path,
+            Position::START,
+            "this symbolic link points outside the content folder; copy the file in instead",
+        )
+    })
 }
 
 /// `path` relative to `root`, with `/` separators; None if not valid UTF-8.
@@ -538,6 +556,33 @@ mod tests {
 
     fn parse_all(rel: &str, text: &str) -> Result<Document, Vec<Diagnostic>> {
         parse_document(PathBuf::from(rel), rel.to_owned(), text.as_bytes().to_vec())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_refuses_a_link_out_of_the_content_folder_as_the_walk_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.md");
+        std::fs::write(&secret, "---\ntitle: Secret\n---\nhunter2\n").unwrap();
+        let src = tmp.path();
+        std::fs::write(src.join("a.md"), "---\ntitle: A\n---\n").unwrap();
+        let mut content = load(src, &mut Diagnostics::new());
+        for name in ["b.md", "c.png"] {
+            std::os::unix::fs::symlink(&secret, src.join(name)).unwrap();
+        }
+        let rels = ["b.md".to_owned(), "c.png".to_owned()];
+        let refresh = content.refresh(src, &rels).unwrap();
+        assert!(refresh.structural);
+        assert_eq!(content.documents.len(), 1);
+        assert!(content.assets.is_empty());
+        for rel in rels {
+            let refused = &content.unreadable[&rel][0];
+            assert!(
+                refused.message.contains("outside the content folder"),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

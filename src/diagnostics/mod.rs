@@ -86,6 +86,8 @@ rules! {
     UnknownRole = "unknown-role", Error, "role ids in front matter name existing roles";
     /// A file takes a path that ismsbook generates.
     ReservedPath = "reserved-path", Error, "no file takes a path that ismsbook generates";
+    /// Two files of the site would be one where case is ignored.
+    CaseCollision = "case-collision", Error, "no two files of the site have paths that differ only by case";
     /// An implementation statement lacks or contradicts a required field.
     InvalidStatement = "invalid-statement", Error, "statements give a justification, and a status when applicable";
     /// Roles report to each other in a loop.
@@ -94,6 +96,9 @@ rules! {
     BrokenLink = "broken-link", Error, "links point at documents, ids and files that exist";
     /// A link could run code in the reader's browser.
     UnsafeLink = "unsafe-link", Error, "no `javascript:`, `vbscript:` or `data:` links";
+    /// A body with raw HTML nests elements too deep, or has a tag with too
+    /// many attributes, to sanitise in reasonable time.
+    RawHtmlTooComplex = "raw-html-too-complex", Error, "bodies with raw HTML nest elements at most 256 deep, with at most 512 attributes a tag";
     /// The theme cannot render.
     Template = "template", Error, "the theme's templates compile and render";
     /// The site could not be written.

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Rule, Severity};
 
 /// How diagnostics are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -62,7 +62,11 @@ fn human(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
             writeln!(out)?;
         }
         writeln!(out, "{d}")?;
-        if let Some(line) = source.line(&d.file, d.line) {
+        let quoted = match about_the_whole_file(d.rule) {
+            true => None,
+            false => source.line(&d.file, d.line),
+        };
+        if let Some(line) = quoted {
             let number = d.line.to_string();
             let gutter = " ".repeat(number.len());
             // Tabs shown as four spaces; the caret follows them.
@@ -89,6 +93,13 @@ fn human(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether a rule's problems are about a file as a whole, one that could
+/// not be read, was refused (a symbolic link out of the content folder) or
+/// was being written: it has no line to show, and is never read here.
+fn about_the_whole_file(rule: Rule) -> bool {
+    matches!(rule, Rule::Unreadable | Rule::NotUtf8 | Rule::Io)
+}
+
 /// The text of the file last asked for, read once.
 #[derive(Default)]
 struct Source {
@@ -97,12 +108,15 @@ struct Source {
 }
 
 impl Source {
-    /// Line `n` (1-based) of `path`, if the file can be read as text.
+    /// Line `n` (1-based) of `path`, if it is a regular file (not a
+    /// symbolic link, which may lead anywhere) of UTF-8 text.
     fn line(&mut self, path: &Path, n: usize) -> Option<&str> {
         if self.path.as_deref() != Some(path) {
             self.path = Some(path.to_path_buf());
-            self.text = std::fs::read(path)
-                .ok()
+            let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+            self.text = regular
+                .then(|| std::fs::read(path).ok())
+                .flatten()
                 .and_then(|b| String::from_utf8(b).ok());
         }
         let text = self.text.as_deref()?;
@@ -226,6 +240,25 @@ mod tests {
             )
         );
         assert_eq!(summary(&d, 1), "1 error, 1 warning in 1 file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn no_line_of_a_refused_file_or_a_symbolic_link_is_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret.env");
+        std::fs::write(&secret, "API_KEY=hunter2\n").unwrap();
+        let link = dir.path().join("a.md");
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let shown = text(
+            Format::Human,
+            &[
+                Diagnostic::error(Rule::FrontMatter, &link, Position::START, "x"),
+                Diagnostic::error(Rule::Unreadable, &secret, Position::START, "y"),
+            ],
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert_eq!(shown.lines().count(), 3, "{shown}");
     }
 
     #[test]

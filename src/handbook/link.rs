@@ -111,6 +111,7 @@ pub fn link_with(
         committed,
     } = content;
     let sorted = Sorted::new(documents, catalog, committed, diagnostics);
+    check_case_collisions(&sorted, assets, diagnostics);
     let mut index = sorted.index(assets, catalog, diagnostics);
     for rel in unreadable.keys() {
         index.unreadable_files.insert(rel.clone());
@@ -160,12 +161,19 @@ pub fn link_with(
         .map(|(doc, meta, url)| link_page(&index, cache_ref, doc, meta, url))
         .collect();
 
-    let policies = unzip(policies, diagnostics);
-    let statements = unzip(statements, diagnostics);
-    let roles = unzip(roles, diagnostics);
-    let guidance = unzip(guidance, diagnostics);
-    let pages = unzip(pages, diagnostics);
-    check_reporting_lines(&roles, diagnostics);
+    let policies = all_linked(policies, diagnostics);
+    let statements = all_linked(statements, diagnostics);
+    let roles = all_linked(roles, diagnostics);
+    let guidance = all_linked(guidance, diagnostics);
+    let pages = all_linked(pages, diagnostics);
+    check_reporting_lines(&sorted, &index, diagnostics);
+    // Relations are positions in the sorted lists, which the linked lists
+    // keep only when every document of their kind linked.
+    let (Some(policies), Some(statements), Some(roles), Some(guidance), Some(pages)) =
+        (policies, statements, roles, guidance, pages)
+    else {
+        return None;
+    };
     if diagnostics.has_errors() {
         return None;
     }
@@ -198,12 +206,21 @@ pub fn link_with(
     Some(handbook)
 }
 
-/// Collects the successes and moves the problems into `diagnostics`.
-fn unzip<T>(results: Vec<(Option<T>, Vec<Diagnostic>)>, diagnostics: &mut Diagnostics) -> Vec<T> {
-    let mut out = Vec::with_capacity(results.len());
+/// Moves the problems into `diagnostics`; the linked items, in the order
+/// of their documents, only if every one of them linked. A relation is a
+/// position in that order (the [`Index`] hands them out), so a list with a
+/// gap would shift every position after it.
+fn all_linked<T>(
+    results: Vec<(Option<T>, Vec<Diagnostic>)>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<T>> {
+    let mut out = Some(Vec::with_capacity(results.len()));
     for (item, problems) in results {
         diagnostics.extend(problems);
-        out.extend(item);
+        match (item, &mut out) {
+            (Some(item), Some(list)) => list.push(item),
+            _ => out = None,
+        }
     }
     out
 }
@@ -441,6 +458,88 @@ fn id_owners<'a>(
         .filter(|(_, docs)| docs.len() > 1)
         .filter_map(|(claim, docs)| Some((claim, docs.into_iter().min()?.2)))
         .collect()
+}
+
+/// A file of the site and where it comes from, for [`check_case_collisions`].
+struct Claim<'a> {
+    /// Its path in the site.
+    path: String,
+    /// Its source file (content path and path for messages); None: generated.
+    source: Option<(&'a str, &'a std::path::Path)>,
+    /// Where to point in its source.
+    at: Position,
+}
+
+impl<'a> Claim<'a> {
+    /// The page of a document; `id` if written in its front matter (it is
+    /// pointed at; else the file name is the id).
+    fn of(doc: &'a Document, path: String, id: Option<&str>) -> Claim<'a> {
+        Claim {
+            path,
+            source: Some((doc.rel.as_str(), doc.path.as_path())),
+            at: id.map_or(Position::START, |id| doc.locate("id", Some(id))),
+        }
+    }
+}
+
+/// Reports files of the site whose paths differ only by case (or by
+/// Unicode normalisation): on Windows and macOS, and on most USB sticks,
+/// they would be one file, and one page would replace the other.
+fn check_case_collisions(
+    sorted: &Sorted<'_>,
+    assets: &[crate::content::Asset],
+    diagnostics: &mut Diagnostics,
+) {
+    use unicode_normalization::UnicodeNormalization;
+    let mut claims = vec![Claim {
+        path: urls::HOME.to_owned(),
+        source: None,
+        at: Position::START,
+    }];
+    for (doc, m, id) in &sorted.policies {
+        let written = m.id.is_some().then_some(id.as_str());
+        claims.push(Claim::of(doc, urls::policy(id), written));
+    }
+    for (doc, m, id) in &sorted.roles {
+        let written = m.id.is_some().then_some(id.as_str());
+        claims.push(Claim::of(doc, urls::role(id), written));
+    }
+    for (doc, _, url) in sorted.pages.iter().filter(|(_, _, u)| u != urls::HOME) {
+        claims.push(Claim::of(doc, url.clone(), None));
+    }
+    claims.extend(assets.iter().map(|a| Claim {
+        path: a.rel.clone(),
+        source: Some((a.rel.as_str(), a.path.as_path())),
+        at: Position::START,
+    }));
+    let key = |path: &str| path.nfc().collect::<String>().to_lowercase();
+    let mut first: FxHashMap<String, usize> = FxHashMap::default();
+    for (i, claim) in claims.iter().enumerate() {
+        let Some(&j) = first.get(&key(&claim.path)) else {
+            first.insert(key(&claim.path), i);
+            continue;
+        };
+        let (Some((rel, file)), other) = (claim.source, &claims[j]) else {
+            continue;
+        };
+        let named = other
+            .source
+            .map_or("the home page".to_owned(), |(r, _)| format!("`{r}`"));
+        let written = match claim.path == other.path {
+            true => format!("are both written to {}", claim.path),
+            false => format!(
+                "are written to {} and {}, which are one file where case is ignored \
+                 (Windows, macOS)",
+                other.path, claim.path
+            ),
+        };
+        diagnostics.error(
+            Rule::CaseCollision,
+            file,
+            claim.at,
+            format!("{named} and `{rel}` {written}; rename one"),
+        );
+    }
 }
 
 /// A document's id: its `id` field, else its file stem; and the field to
@@ -817,34 +916,60 @@ fn link_page(
     c.finish(Some(page))
 }
 
-/// Reports roles whose `reports_to` chain comes back to them.
-fn check_reporting_lines(roles: &[Role], diagnostics: &mut Diagnostics) {
-    for (start, role) in roles.iter().enumerate() {
-        let mut chain = vec![start];
-        let mut next = role.reports_to;
-        while let Some(r) = next {
-            if r == start {
-                // Report each loop once, at its first role.
-                if chain.iter().all(|&i| i >= start) {
+/// Reports roles whose `reports_to` chain comes back to them. It reads the
+/// front matter of every role with a valid id, through the index, so it
+/// also runs when other documents failed to link.
+fn check_reporting_lines(sorted: &Sorted<'_>, index: &Index, diagnostics: &mut Diagnostics) {
+    let boss: Vec<Option<usize>> = sorted
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, (_, meta, _))| {
+            let to = meta.reports_to.as_ref()?;
+            // Reporting to oneself is reported where the role is linked.
+            index
+                .roles
+                .get(to.trim())
+                .map(|t| t.index)
+                .filter(|&b| b != i && b < sorted.roles.len())
+        })
+        .collect();
+    // Each role is walked once: 1 while on the current walk, 2 when done.
+    let mut state = vec![0u8; boss.len()];
+    for start in 0..boss.len() {
+        let mut walk = Vec::new();
+        let mut at = Some(start);
+        while let Some(r) = at {
+            match state[r] {
+                0 => {
+                    state[r] = 1;
+                    walk.push(r);
+                    at = boss[r];
+                }
+                1 => {
+                    let from = walk.iter().position(|&w| w == r).unwrap_or(0);
+                    let mut chain = walk[from..].to_vec();
+                    // Named from its first role, and reported there.
+                    let first = (0..chain.len()).min_by_key(|&i| chain[i]).unwrap_or(0);
+                    chain.rotate_left(first);
                     let names: Vec<&str> = chain
                         .iter()
-                        .chain([&start])
-                        .map(|&i| roles[i].id.as_str())
+                        .chain(chain.first())
+                        .map(|&i| sorted.roles[i].2.as_str())
                         .collect();
                     diagnostics.error(
                         Rule::ReportingLoop,
-                        &role.source.path,
+                        &sorted.roles[chain[0]].0.path,
                         Position::START,
                         format!("reporting line loops: {}", names.join(" → ")),
                     );
+                    break;
                 }
-                break;
+                _ => break,
             }
-            if chain.contains(&r) || chain.len() > roles.len() {
-                break;
-            }
-            chain.push(r);
-            next = roles[r].reports_to;
+        }
+        for w in walk {
+            state[w] = 2;
         }
     }
 }

@@ -167,7 +167,7 @@ impl<'a> DocResolver<'a> {
     /// A link to the page at `url`, which shows a Markdown body.
     fn to(&self, url: &str, fragment: &str, title: Option<String>) -> Resolution {
         Resolution::Rewrite {
-            href: format!("{}{url}{fragment}", self.root),
+            href: format!("{}{}{fragment}", self.root, urls::href(url)),
             title,
             page: Some(url.to_owned()),
         }
@@ -254,7 +254,14 @@ impl<'a> DocResolver<'a> {
     /// A link to a file of the content folder, `path` relative to the
     /// folder `base` (the document's own, or the root for `/…` links).
     fn relative(&self, base: &str, path: &str, fragment: &str) -> Resolution {
-        let Some(target) = join(base, path) else {
+        // A file name as written, else percent-decoded (`my%20notes.md`).
+        let written = join(base, path);
+        let target = match (&written, urls::decode(path)) {
+            (Some(t), _) if self.exists(t) => written,
+            (_, Some(decoded)) => join(base, &decoded),
+            (_, None) => written,
+        };
+        let Some(target) = target else {
             return Resolution::Broken(
                 Rule::BrokenLink,
                 format!("link `{path}` leads out of the content folder"),
@@ -297,7 +304,7 @@ impl<'a> DocResolver<'a> {
             || reading_list
         {
             return Resolution::Rewrite {
-                href: format!("{}{target}{fragment}", self.root),
+                href: format!("{}{}{fragment}", self.root, urls::href(&target)),
                 title: None,
                 page: None,
             };
@@ -328,6 +335,13 @@ impl<'a> DocResolver<'a> {
             Rule::BrokenLink,
             format!("link to a missing file `{path}` (content/{target} does not exist)"),
         )
+    }
+}
+
+impl DocResolver<'_> {
+    /// Whether a content path names a document or an asset.
+    fn exists(&self, target: &str) -> bool {
+        self.index.documents.contains_key(target) || self.index.assets.contains(target)
     }
 }
 
@@ -543,6 +557,28 @@ mod tests {
             href(home.resolve("procedures/restore.md")),
             "procedures/restore.html"
         );
+    }
+
+    #[test]
+    fn links_to_odd_file_names_are_decoded_then_encoded() {
+        let mut ix = index();
+        let t = |url: &str| Target {
+            index: 0,
+            url: url.into(),
+            title: "T".into(),
+        };
+        ix.documents
+            .insert("my notes/100%.md".into(), t("my notes/100%.html"));
+        ix.documents.insert("a:b.md".into(), t("a:b.html"));
+        ix.assets.insert("img/a b.png".into());
+        let home = DocResolver::new(&ix, "index.md", "index.html");
+        for written in ["my%20notes/100%25.md", "my notes/100%.md"] {
+            assert_eq!(href(home.resolve(written)), "my%20notes/100%25.html");
+        }
+        assert_eq!(href(home.resolve("img/a%20b.png")), "img/a%20b.png");
+        assert_eq!(href(home.resolve("./a:b.md")), "./a:b.html");
+        let deep = DocResolver::new(&ix, "policies/x.md", "policies/x.html");
+        assert_eq!(href(deep.resolve("../a:b.md#top")), ".././a:b.html#top");
     }
 
     #[test]

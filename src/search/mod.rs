@@ -101,7 +101,7 @@ pub const KIND_LABELS: [&str; 6] = [
 /// One searchable page.
 #[derive(Debug, Clone)]
 pub struct Doc<'a> {
-    /// Page path from the site root.
+    /// The link to the page from the site root ([`urls::href`]).
     pub url: String,
     /// Title shown in results.
     pub title: String,
@@ -167,7 +167,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             fields.push((Field::Attribute, catalog.controls[c].id.to_owned()));
         }
         docs.push(Doc {
-            url: urls::policy(&p.id),
+            url: urls::href(&urls::policy(&p.id)),
             title: p.title.clone(),
             kind: DocKind::Policy,
             subtitle: format!("Owner: {} · {:?}", role_title(p.owner), p.classification),
@@ -227,7 +227,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             ),
         };
         docs.push(Doc {
-            url: urls::control(info.id),
+            url: urls::href(&urls::control(info.id)),
             title: format!("{} {}", info.id, info.title),
             kind: DocKind::Control,
             subtitle,
@@ -260,7 +260,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             .and_then(|g| g.title.clone())
             .unwrap_or_else(|| info.title.to_owned());
         docs.push(Doc {
-            url: urls::guidance(info.id),
+            url: urls::href(&urls::guidance(info.id)),
             title: format!("{} {}", info.id, title),
             kind: DocKind::Guidance,
             subtitle: format!("ISO/IEC 27002:2022 · {} control", info.theme.name()),
@@ -288,7 +288,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
         ];
         fields.extend(r.assignees.iter().map(|a| (Field::Assignee, a.clone())));
         docs.push(Doc {
-            url: urls::role(&r.id),
+            url: urls::href(&urls::role(&r.id)),
             title: r.title.clone(),
             kind: DocKind::Role,
             subtitle: if r.assignees.is_empty() {
@@ -306,7 +306,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
     }
     for p in &h.pages {
         docs.push(Doc {
-            url: p.url.clone(),
+            url: urls::href(&p.url),
             title: p.title.clone(),
             kind: DocKind::Page,
             subtitle: p
@@ -341,7 +341,7 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
     // The kicker above the title (`reading.html`) names the page too.
     let (url, title, kicker, text) = match role {
         None => (
-            urls::READING.to_owned(),
+            urls::href(urls::READING),
             "Onboarding reading lists".to_owned(),
             "New starters",
             "Start here if you are new. Everyone reads these policies in their first \
@@ -350,7 +350,7 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
                 .to_owned(),
         ),
         Some(r) => (
-            urls::reading(&h.roles[r].id),
+            urls::href(&urls::reading(&h.roles[r].id)),
             format!("Reading list: {}", h.roles[r].title),
             "Onboarding",
             format!(

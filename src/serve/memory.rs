@@ -48,6 +48,32 @@ pub struct Snapshot {
     pub files: Arc<Files>,
     /// Problems of the last build; empty when it succeeded.
     pub errors: Arc<Vec<Diagnostic>>,
+    /// Which build `files` came from.
+    pub build: Build,
+}
+
+/// Names a published site, so a page can tell whether it shows the newest:
+/// the server's start time and a count of the sites it published. A page
+/// from a server that restarted, or from an older site, names another build.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Build {
+    /// When the server started (ms since the Unix epoch).
+    pub server: u64,
+    /// 1 for the first site that built, 0 while none has.
+    pub number: u64,
+}
+
+impl Build {
+    /// Whether a site has been built at all.
+    pub fn exists(self) -> bool {
+        self.number > 0
+    }
+}
+
+impl std::fmt::Display for Build {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:x}-{}", self.server, self.number)
+    }
 }
 
 #[cfg(test)]

@@ -2,30 +2,42 @@
 //! and tell open pages to reload.
 //!
 //! 1. Build the site into a [`Memory`] output and publish it as a [`Snapshot`].
-//! 2. Serve the snapshot (`http`), with a reload script injected into HTML.
+//! 2. Serve the snapshot (`server`, `http`), with a reload script injected
+//!    into HTML.
 //! 3. Watch `book.toml`, the content folder and the theme (debounced).
 //! 4. On a change, rebuild with the same stages as `build` — reusing the
 //!    compiled theme when only content changed — publish the new site and
-//!    send `reload` over the WebSocket. A failed rebuild keeps the last good
-//!    site and sends the errors, which pages show in an overlay.
+//!    tell open pages its build (`reload`), so they reload. A failed rebuild
+//!    keeps the last good site and sends the errors, which pages show in an
+//!    overlay.
+//!
+//! The rebuild loop is synchronous and never waits for the network: it
+//! replaces the published snapshot and the state pages watch, and the
+//! server's tasks do the sending.
 
 mod changes;
 mod http;
 mod memory;
 mod rebuild;
+mod reload;
+mod server;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
-use tungstenite::{Message, WebSocket};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
+};
+use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 pub use changes::{Change, Layout, classify};
 pub use http::{LIVERELOAD_PATH, WEBSOCKET_PATH, site_path};
-use memory::{Memory, Snapshot};
+use memory::{Build, Memory, Snapshot};
 
 use crate::config::{Config, ConfigError};
 use crate::content::meta::Date;
@@ -58,13 +70,16 @@ pub enum ServeError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The address cannot be bound.
-    #[error("cannot listen on {address}: {why}")]
+    #[error("cannot listen on {address}: {source}")]
     Bind {
         /// host:port
         address: String,
         /// The reason.
-        why: String,
+        source: std::io::Error,
     },
+    /// The server's threads cannot start.
+    #[error("cannot start the server: {0}")]
+    Start(std::io::Error),
     /// The file watcher cannot start.
     #[error("cannot watch {path} for changes: {why}")]
     Watch {
@@ -75,44 +90,54 @@ pub enum ServeError {
     },
 }
 
-type Clients = Arc<Mutex<Vec<WebSocket<Box<dyn tiny_http::ReadWrite + Send>>>>>;
-
-/// What the server threads share.
+/// What the server threads share with the rebuild loop.
 struct Shared {
     site: RwLock<Snapshot>,
-    clients: Clients,
-    /// Counts published builds, so a slow search index never overwrites a newer one.
-    generation: std::sync::atomic::AtomicU64,
+    /// The state pages are told (`reload`), replaced on every publish.
+    state: watch::Sender<Utf8Bytes>,
 }
 
 impl Shared {
+    fn new() -> Shared {
+        let server = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let site = Snapshot {
+            build: Build { server, number: 0 },
+            ..Snapshot::default()
+        };
+        Shared {
+            state: reload::channel(&site),
+            site: RwLock::new(site),
+        }
+    }
+
     fn snapshot(&self) -> Snapshot {
         self.site.read().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Publishes a build result and tells every open page; returns the
-    /// generation of the published site.
+    /// Publishes a build result (new files, or only the problems of a
+    /// failed build) and tells every open page; returns the published
+    /// build's number. Never waits for a page.
     fn publish(&self, files: Option<memory::Files>, errors: Vec<Diagnostic>) -> u64 {
-        let message = state_message(&errors, files.is_some());
-        let generation = self
-            .generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-            + 1;
-        if let Ok(mut site) = self.site.write() {
-            if let Some(files) = files {
-                site.files = Arc::new(files);
-            }
-            site.errors = Arc::new(errors);
+        let Ok(mut site) = self.site.write() else {
+            return 0;
+        };
+        if let Some(files) = files {
+            site.files = Arc::new(files);
+            site.build.number += 1;
         }
-        self.broadcast(&message);
-        generation
+        site.errors = Arc::new(errors);
+        self.state
+            .send_replace(Utf8Bytes::from(reload::state_message(&site)));
+        site.build.number
     }
 
     /// Adds what was built after the pages (search index, `print.html`) to
     /// the site, unless a newer build was published meanwhile.
-    fn add_later(&self, generation: u64, later: memory::Files, new_index: bool) {
+    fn add_later(&self, build: u64, later: memory::Files, new_index: bool) {
         if let Ok(mut site) = self.site.write()
-            && self.generation.load(std::sync::atomic::Ordering::SeqCst) == generation
+            && site.build.number == build
         {
             let mut files = (*site.files).clone();
             if new_index {
@@ -122,36 +147,6 @@ impl Shared {
             site.files = Arc::new(files);
         }
     }
-
-    fn broadcast(&self, message: &str) {
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.retain_mut(|ws| ws.send(Message::text(message.to_owned())).is_ok());
-        }
-    }
-}
-
-/// The JSON message that tells pages what happened.
-fn state_message(errors: &[Diagnostic], rebuilt: bool) -> String {
-    if errors.is_empty() {
-        return if rebuilt {
-            r#"{"type":"reload"}"#
-        } else {
-            r#"{"type":"ok"}"#
-        }
-        .to_owned();
-    }
-    let list: Vec<serde_json::Value> = errors
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "file": e.file.display().to_string(),
-                "line": e.line,
-                "column": e.column,
-                "message": e.message,
-            })
-        })
-        .collect();
-    serde_json::json!({ "type": "errors", "errors": list }).to_string()
 }
 
 pub(crate) fn describe(changes: &[Change]) -> String {
@@ -189,149 +184,193 @@ pub(crate) fn build_problems(e: BuildError) -> Vec<Diagnostic> {
     }
 }
 
-fn print_problems(errors: &[Diagnostic]) {
+fn print_problems(errors: &[Diagnostic], serving: bool) {
     let _ = crate::diagnostics::report::write(
         &mut std::io::stderr().lock(),
         errors,
         crate::diagnostics::report::Format::Human,
     );
-    eprintln!(
-        "error: {} problem{} found; still serving the last good build",
+    let count = format!(
+        "{} problem{}",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     );
+    if serving {
+        eprintln!("error: {count} found; still serving the last good build");
+    } else {
+        eprintln!(
+            "error: {count} found; nothing to serve until they are fixed \
+             (open pages list them, and load the handbook once it builds)"
+        );
+    }
 }
 
-/// Runs the server until the process is interrupted.
-pub fn run(options: Options) -> Result<(), ServeError> {
+/// A server bound to its address, not serving yet.
+pub struct Bound {
+    options: Options,
+    config: Config,
+    listener: std::net::TcpListener,
+    address: SocketAddr,
+}
+
+/// Reads `book.toml` and binds the address of `options`.
+pub fn bind(options: Options) -> Result<Bound, ServeError> {
     let config = Config::load(&options.root)?;
-    // Watched by absolute path, so events name files the same way however
-    // the handbook folder was given.
-    let absolute = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
-    let layout = Layout {
-        root: absolute(options.root.clone()),
-        src: absolute(config.src_dir()),
-        theme: theme::folder(&config).map(absolute),
-    };
     let address = format!("{}:{}", options.host, options.port);
-    let server = listen(&options.host, options.port)
-        .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string()))
-        .map_err(|why| ServeError::Bind {
+    let listener =
+        server::listen(&options.host, options.port).map_err(|source| ServeError::Bind {
             address: address.clone(),
-            why,
+            source,
         })?;
-    let server = Arc::new(server);
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map_or(options.port, |a| a.port());
+    let address = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { address, source })?;
+    Ok(Bound {
+        options,
+        config,
+        listener,
+        address,
+    })
+}
 
-    let shared = Arc::new(Shared {
-        site: RwLock::new(Snapshot::default()),
-        clients: Arc::new(Mutex::new(Vec::new())),
-        generation: std::sync::atomic::AtomicU64::new(0),
-    });
-    let indexer = start_indexer(shared.clone());
-    let mut builder = Builder::new(options.clone(), config);
-    let mut rebuild = |changes: &[Change]| {
-        let previous = shared.snapshot().files;
-        match builder.rebuild(changes, &previous) {
-            Ok(done) => {
-                let generation = shared.publish(Some(done.files), Vec::new());
-                let later = Later {
-                    generation,
-                    search: done.handbook.config.html.search,
-                    print: done.print_stale,
-                    handbook: done.handbook,
-                    theme: done.theme,
-                };
-                if later.search || later.print {
-                    let _ = indexer.send(later);
-                }
-            }
-            Err(errors) => {
-                print_problems(&errors);
-                shared.publish(None, errors);
-            }
-        }
-    };
-    rebuild(&[]);
-
-    for _ in 0..4 {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &shared);
-            }
-        });
+impl Bound {
+    /// The address listened on (with the port picked for `-p 0`).
+    pub fn address(&self) -> SocketAddr {
+        self.address
     }
 
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    /// Builds, serves and rebuilds on every change until the process ends.
+    pub fn run(self) -> Result<(), ServeError> {
+        let Bound {
+            options,
+            config,
+            listener,
+            address,
+        } = self;
+        // Watched by absolute path, so events name files the same way however
+        // the handbook folder was given.
+        let absolute = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+        let layout = Layout {
+            root: absolute(options.root.clone()),
+            src: absolute(config.src_dir()),
+            theme: theme::folder(&config).map(absolute),
+        };
+
+        let shared = Arc::new(Shared::new());
+        let indexer = start_indexer(shared.clone());
+        let mut builder = Builder::new(options.clone(), config);
+        let mut rebuild = |changes: &[Change]| {
+            let previous = shared.snapshot();
+            match builder.rebuild(changes, &previous.files) {
+                Ok(done) => {
+                    let build = shared.publish(Some(done.files), Vec::new());
+                    let later = Later {
+                        build,
+                        search: done.handbook.config.html.search,
+                        print: done.print_stale,
+                        handbook: done.handbook,
+                        theme: done.theme,
+                    };
+                    if later.search || later.print {
+                        let _ = indexer.send(later);
+                    }
+                }
+                Err(errors) => {
+                    print_problems(&errors, previous.build.exists());
+                    shared.publish(None, errors);
+                }
+            }
+        };
+        rebuild(&[]);
+        server::start(listener, shared.clone()).map_err(ServeError::Start)?;
+
+        let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+        let _watcher = watch(&layout, tx)?;
+        let url = url_of(address);
+        println!(
+            "Serving {} at {url} (Ctrl-C to stop)",
+            options.root.display()
+        );
+        if options.open
+            && let Err(e) = opener::open_browser(&url)
+        {
+            eprintln!("warning: could not start a web browser ({e}); open {url} yourself");
+        }
+
+        for result in rx {
+            let Ok(events) = result else { continue };
+            let found = changes_in(&layout, &events);
+            if !found.is_empty() {
+                rebuild(&found);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Watches the handbook's root (not its subfolders), its content folder and
+/// its theme folder, sending debounced events to `tx`.
+fn watch(
+    layout: &Layout,
+    tx: mpsc::Sender<DebounceEventResult>,
+) -> Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>, ServeError> {
     let mut watcher =
         new_debouncer(Duration::from_millis(10), None, tx).map_err(|e| ServeError::Watch {
-            path: options.root.clone(),
+            path: layout.root.clone(),
             why: e.to_string(),
         })?;
-    let mut watch = |path: &PathBuf, mode| {
+    let mut add = |path: &PathBuf, mode| {
         watcher.watch(path, mode).map_err(|e| ServeError::Watch {
             path: path.clone(),
             why: e.to_string(),
         })
     };
-    watch(&layout.root, RecursiveMode::NonRecursive)?;
+    add(&layout.root, RecursiveMode::NonRecursive)?;
     if layout.src.is_dir() {
-        watch(&layout.src, RecursiveMode::Recursive)?;
+        add(&layout.src, RecursiveMode::Recursive)?;
     }
     if let Some(t) = &layout.theme
         && t.is_dir()
     {
-        watch(t, RecursiveMode::Recursive)?;
+        add(t, RecursiveMode::Recursive)?;
     }
+    Ok(watcher)
+}
 
-    let display_host = if options.host.contains(':') {
-        format!("[{}]", options.host)
-    } else {
-        options.host.clone()
-    };
-    let url = format!("http://{display_host}:{port}/");
-    println!(
-        "Serving {} at {url} (Ctrl-C to stop)",
-        options.root.display()
-    );
-    if options.open
-        && let Err(e) = opener::open_browser(&url)
+/// The changes that file events make, each once.
+fn changes_in(layout: &Layout, events: &[DebouncedEvent]) -> Vec<Change> {
+    let mut found: Vec<Change> = Vec::new();
+    // Reading a file is an event too (the build reads them all): only
+    // creations, modifications, renames and removals count.
+    for event in events
+        .iter()
+        .filter(|e| !e.kind.is_access() && !e.kind.is_other())
     {
-        eprintln!("warning: could not start a web browser ({e}); open {url} yourself");
-    }
-
-    for result in rx {
-        let Ok(events) = result else { continue };
-        let mut found: Vec<Change> = Vec::new();
-        // Reading a file is an event too (the build reads them all): only
-        // creations, modifications, renames and removals count.
-        for event in events
-            .iter()
-            .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-        {
-            for path in &event.paths {
-                if let Some(change) = classify(&layout, path)
-                    && !found.contains(&change)
-                {
-                    found.push(change);
-                }
+        for path in &event.paths {
+            if let Some(change) = classify(layout, path)
+                && !found.contains(&change)
+            {
+                found.push(change);
             }
         }
-        if !found.is_empty() {
-            rebuild(&found);
-        }
     }
-    Ok(())
+    found
+}
+
+/// The URL of the server at `address`.
+fn url_of(address: SocketAddr) -> String {
+    let host = match address.ip() {
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("http://{host}:{}/", address.port())
 }
 
 /// What is built after a published site: its search index, and
 /// `print.html` when a body-only rebuild left it out.
 struct Later {
-    generation: u64,
+    /// The number of the build it belongs to.
+    build: u64,
     search: bool,
     print: bool,
     handbook: Arc<Handbook>,
@@ -369,7 +408,7 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
                 },
             );
             if index || print {
-                shared.add_later(job.generation, out.into_files(), index);
+                shared.add_later(job.build, out.into_files(), index);
                 eprintln!(
                     "{} updated in {} ms",
                     match (index, print) {
@@ -383,73 +422,4 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
         }
     });
     tx
-}
-
-/// A listening socket with Nagle's algorithm off, which accepted connections
-/// inherit: otherwise a browser's second request on a kept-alive connection
-/// waits ~40 ms for a delayed ACK.
-fn listen(host: &str, port: u16) -> Result<std::net::TcpListener, String> {
-    use std::net::ToSocketAddrs;
-    let address = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| e.to_string())?
-        .next()
-        .ok_or_else(|| format!("no address for {host}"))?;
-    let socket = socket2::Socket::new(
-        socket2::Domain::for_address(address),
-        socket2::Type::STREAM,
-        Some(socket2::Protocol::TCP),
-    )
-    .map_err(|e| e.to_string())?;
-    let setup = || -> std::io::Result<()> {
-        socket.set_reuse_address(true)?;
-        socket.set_tcp_nodelay(true)?;
-        socket.bind(&address.into())?;
-        socket.listen(128)
-    };
-    setup().map_err(|e| e.to_string())?;
-    Ok(socket.into())
-}
-
-/// Answers one request: a WebSocket upgrade, or a file of the site.
-fn handle(request: tiny_http::Request, shared: &Shared) {
-    let is_upgrade = request.url() == WEBSOCKET_PATH
-        && request.headers().iter().any(|h| {
-            h.field.equiv("Upgrade") && h.value.as_str().eq_ignore_ascii_case("websocket")
-        });
-    if !is_upgrade {
-        http::respond(request, &shared.snapshot());
-        return;
-    }
-    let Some(key) = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Sec-WebSocket-Key"))
-        .map(|h| h.value.as_str().to_owned())
-    else {
-        let _ = request.respond(tiny_http::Response::empty(400));
-        return;
-    };
-    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let headers = [
-        ("Upgrade", "websocket"),
-        ("Connection", "Upgrade"),
-        ("Sec-WebSocket-Accept", accept.as_str()),
-    ];
-    let mut response = tiny_http::Response::empty(101);
-    for (name, value) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response = response.with_header(h);
-        }
-    }
-    let stream = request.upgrade("websocket", response);
-    let mut ws = WebSocket::from_raw_socket(stream, tungstenite::protocol::Role::Server, None);
-    let snapshot = shared.snapshot();
-    if ws
-        .send(Message::text(state_message(&snapshot.errors, false)))
-        .is_ok()
-        && let Ok(mut clients) = shared.clients.lock()
-    {
-        clients.push(ws);
-    }
 }

@@ -31,6 +31,9 @@ pub fn serve_dir(dir: &Path) -> String {
                     .next()
                     .unwrap_or("/")
                     .trim_start_matches('/');
+                // Names are percent-encoded in URLs, as any web server reads them.
+                let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+                let path = decoded.as_ref();
                 let file = root.join(if path.is_empty() { "index.html" } else { path });
                 let (status, body, kind) = match std::fs::read(&file) {
                     Ok(b) if !path.contains("..") => {

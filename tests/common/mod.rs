@@ -39,15 +39,36 @@ impl From<Output> for Run {
 
 /// `ismsbook build DIR -d DEST --today TODAY`.
 pub fn build(dir: &Path, dest: &Path) -> Run {
+    build_with(dir, dest, &[])
+}
+
+/// `ismsbook build DIR -d DEST --today TODAY ARGS…`.
+pub fn build_with(dir: &Path, dest: &Path, args: &[&str]) -> Run {
     ismsbook()
         .arg("build")
         .arg(dir)
         .arg("-d")
         .arg(dest)
         .args(["--today", TODAY])
+        .args(args)
         .output()
         .expect("run ismsbook")
         .into()
+}
+
+/// A new handbook made by `ismsbook init`, as `p` in a temporary folder.
+pub fn starter() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let run: Run = ismsbook()
+        .arg("init")
+        .arg(&dir)
+        .args(["--today", TODAY])
+        .output()
+        .expect("run ismsbook")
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (tmp, dir)
 }
 
 /// The example handbook built once per test binary into a temporary folder.
