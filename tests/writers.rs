@@ -208,7 +208,7 @@ fn a_file_in_a_misspelt_kind_folder_is_told_which_folder_it_belongs_in() {
     assert!(
         run.stdout.contains(
             "content/policy/backup.md:3:1: error[front-matter]: unknown field `owner`; a plain page \
-             takes `title`, `weight`, `updated`, `extra`\n  |\n3 | owner: ciso\n  | ^\n  = help: \
+             takes `title`, `weight`, `language`, `updated`, `extra`\n  |\n3 | owner: ciso\n  | ^\n  = help: \
              files in `policy/` are read as plain pages. The folders `policies/` policies, \
              `controls/` control statements, `guidance/` ISO/IEC 27002 guidance, `roles/` roles \
              hold their own kinds; did you mean `policies/`? Move the file to \
