@@ -3,11 +3,14 @@
 //! `cargo run --release --example gen-handbook -- OUT_DIR N [SEED]`
 //!
 //! The mix: 93 control statements, one guidance page per 100 documents (at
-//! most 93), one role per 200 documents (at least 12), 40% policies, the
-//! rest procedures in folders. Every document has full front matter and a
-//! body of about 2.5 kB: headings, paragraphs, lists, a table, a code block,
-//! typed links and relative links to other documents. The same N and seed
-//! always give the same bytes.
+//! most 93), one role per 200 documents (at least 12), one risk per 20
+//! documents (500 at 10,000), 40% policies, the rest procedures in folders.
+//! Every document has full front matter and a body of about 2.5 kB (risks
+//! about 1 kB): headings, paragraphs, lists, a table, a code block, typed
+//! links and relative links to other documents. Risks have all three
+//! scores, existing and planned controls, two actions and, for one in
+//! three, an acceptance; statements' justifications link a risk that lists
+//! them. The same N and seed always give the same bytes.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -188,6 +191,7 @@ struct Plan {
     policies: usize,
     roles: usize,
     guidance: usize,
+    risks: usize,
     pages: usize,
 }
 
@@ -209,26 +213,29 @@ fn main() {
     let guidance = (n / 100).clamp(1, 93);
     let roles = (n / 200).max(12);
     let policies = (n * 2 / 5).max(1);
+    let risks = (n / 20).max(1);
     let pages = n
-        .saturating_sub(controls.len() + guidance + roles + policies)
+        .saturating_sub(controls.len() + guidance + roles + policies + risks)
         .max(1);
     let plan = Plan {
         controls,
         policies,
         roles,
         guidance,
+        risks,
         pages,
     };
     let out = Path::new(out);
     write_handbook(out, &plan, &mut Rng(seed.max(1)));
     eprintln!(
-        "wrote {} documents to {}: {} policies, {} statements, {} roles, {} guidance, {} pages",
-        plan.policies + plan.controls.len() + plan.roles + plan.guidance + plan.pages,
+        "wrote {} documents to {}: {} policies, {} statements, {} roles, {} guidance, {} risks, {} pages",
+        plan.policies + plan.controls.len() + plan.roles + plan.guidance + plan.risks + plan.pages,
         out.display(),
         plan.policies,
         plan.controls.len(),
         plan.roles,
         plan.guidance,
+        plan.risks,
         plan.pages
     );
 }
@@ -245,6 +252,9 @@ fn policy_id(i: usize) -> String {
 }
 fn role_id(i: usize) -> String {
     format!("role-{i:04}")
+}
+fn risk_id(i: usize) -> String {
+    format!("R-{i:04}")
 }
 fn page_rel(i: usize) -> String {
     format!(
@@ -321,8 +331,14 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
             "applicable: false\njustification: \"Not relevant to the generated organisation.\"\n"
                 .to_owned()
         } else {
+            // Risk c lists control c, so the link holds (when there are enough risks).
+            let risk = if plan.risks > c {
+                format!("[{0}](risk:{0})", risk_id(c))
+            } else {
+                format!("R-{c:03}")
+            };
             format!(
-                "justification: \"Needed to treat risk R-{c:03}.\"\nstatus: {}\nowner: {}\n",
+                "justification: \"Needed to treat risk {risk}.\"\nstatus: {}\nowner: {}\n",
                 rng.pick(STATUSES),
                 role_id(rng.below(plan.roles))
             )
@@ -341,6 +357,12 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
             &format!("---\n---\n{}", body(rng, plan, 3, "../")),
         );
     }
+    for i in 0..plan.risks {
+        write(
+            &content.join(format!("risks/{}.md", risk_id(i))),
+            &risk(rng, plan, i),
+        );
+    }
     for i in 0..plan.pages {
         let text = format!(
             "---\ntitle: \"{} {} procedure {i}\"\nweight: {}\n---\n{}",
@@ -351,6 +373,72 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
         );
         write(&content.join(page_rel(i)), &text);
     }
+}
+
+/// One risk: full front matter and a short scenario.
+fn risk(rng: &mut Rng, plan: &Plan, i: usize) -> String {
+    let n = plan.controls.len();
+    let score = |rng: &mut Rng, at_most: usize| {
+        let l = 1 + rng.below(at_most);
+        let i = 1 + rng.below(at_most);
+        format!("{{likelihood: {l}, impact: {i}}}")
+    };
+    let (inherent, current, residual) = (score(rng, 5), score(rng, 4), score(rng, 2));
+    let existing = [i % n, (i + 31) % n];
+    let planned = [(i + 47) % n, (i + 62) % n];
+    let quoted = |list: &[usize]| {
+        list.iter()
+            .map(|&c| format!("\"{}\"", plan.controls[c]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let acceptance = if i % 3 == 0 {
+        format!(
+            "acceptance: {{by: {}, date: 2026-0{}-15, expires: 2027-0{}-15}}\n",
+            role_id(0),
+            1 + rng.below(9),
+            1 + rng.below(9)
+        )
+    } else {
+        String::new()
+    };
+    let mut actions = String::new();
+    for &control in &planned {
+        let _ = write!(
+            actions,
+            "    - title: \"{} the {} {}\"\n      owner: {}\n      due: 202{}-{:02}-{:02}\n      status: {}\n      controls: [\"{}\"]\n",
+            capital(rng.pick(VERBS)),
+            rng.pick(WORDS),
+            rng.pick(WORDS),
+            role_id(rng.below(plan.roles)),
+            6 + rng.below(2),
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.pick(&["planned", "in progress", "done"]),
+            plan.controls[control]
+        );
+    }
+    format!(
+        "---\ntitle: \"{} {} risk {i}\"\nowner: {}\nstatus: treating\nreviewed: 2026-{:02}-{:02}\n\
+         cia: [confidentiality, integrity]\nassets: [\"{} {}\", \"{} data\"]\nthreats: [\"{} {}\"]\n\
+         vulnerabilities: [\"{} {}\"]\ninherent: {inherent}\ncurrent: {current}\nresidual: {residual}\n\
+         existing_controls: [{}]\ntreatment:\n  option: modify\n  controls: [{}]\n  actions:\n{actions}{acceptance}---\n{}",
+        capital(rng.pick(WORDS)),
+        rng.pick(WORDS),
+        role_id(rng.below(plan.roles)),
+        1 + rng.below(12),
+        1 + rng.below(28),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        quoted(&existing),
+        quoted(&planned),
+        body(rng, plan, 2, "../")
+    )
 }
 
 fn capital(word: &str) -> String {

@@ -18,11 +18,12 @@ use ismsbook::site::Output;
 use ismsbook::theme::Theme;
 
 /// Where a fuzzed file may be: one content path per kind.
-pub const RELS: [&str; 6] = [
+pub const RELS: [&str; 7] = [
     "policies/fuzz.md",
     "controls/5.1.md",
     "roles/fuzz.md",
     "guidance/5.1.md",
+    "risks/R-01.md",
     "fuzz.md",
     "procedures/fuzz.md",
 ];

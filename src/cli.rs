@@ -203,7 +203,7 @@ fn init(args: &InitArgs) -> ExitCode {
     eprintln!("  ismsbook serve --open   preview it; a page reloads whenever you save its file");
     eprintln!(
         "  ismsbook check          list what is missing: statements for {} Annex A controls, \
-         and who holds the {} roles",
+         the records clauses 4–10 require, and who holds the {} roles",
         created.controls_without_statement, created.roles
     );
     eprintln!("  ismsbook build          write the site to book/");

@@ -45,6 +45,8 @@ pub struct Config {
     pub iso27002: Iso27002,
     /// `[check]`
     pub check: Check,
+    /// `[risk]`: the risk criteria.
+    pub risk: crate::risk::Criteria,
 }
 
 /// `[check]`: which lints `build` and `check` report, and how.
@@ -210,6 +212,8 @@ struct File {
     iso27002: Iso27002,
     #[serde(default)]
     check: Option<CheckFile>,
+    #[serde(default)]
+    risk: Option<crate::risk::CriteriaFile>,
 }
 
 #[derive(Deserialize)]
@@ -299,6 +303,14 @@ impl Config {
             ));
         }
         let (allow, deny) = check_rules(&values.check, text, &path, &mut problems);
+        let mut file = file;
+        let risk = match file.as_mut().ok().and_then(|f| f.risk.take()) {
+            Some(r) => r
+                .build(text, &path)
+                .map_err(|found| problems.extend(found))
+                .ok(),
+            None => Some(crate::risk::Criteria::default()),
+        };
         let file = match file {
             Ok(file) if problems.is_empty() => file,
             _ => {
@@ -315,6 +327,7 @@ impl Config {
             allow,
             deny,
         };
+        let risk = risk.unwrap_or_default();
         Ok(Config {
             root: root.to_path_buf(),
             book: file.book,
@@ -324,6 +337,7 @@ impl Config {
             html: file.output.html,
             iso27002: file.iso27002,
             check,
+            risk,
         })
     }
 

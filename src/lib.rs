@@ -20,6 +20,7 @@ pub mod init;
 pub mod markdown;
 pub mod pipeline;
 pub mod render;
+pub mod risk;
 pub mod sanitize;
 pub mod search;
 pub mod serve;

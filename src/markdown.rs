@@ -298,6 +298,119 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
     }
 }
 
+/// A piece of a one-line text field: plain text, or the text of a link.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Piece {
+    /// The text shown.
+    pub text: String,
+    /// Where the link leads, if it is one.
+    pub href: Option<String>,
+    /// Whether `href` is a path from the site root (to prefix with `root`);
+    /// otherwise it is kept as written (another site, an anchor).
+    pub local: bool,
+}
+
+/// A one-line text field with Markdown links, such as a control's
+/// justification: its plain text, its pieces, and its links.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inline {
+    /// The text without markup: each link as its text, white space collapsed.
+    pub text: String,
+    /// The text in pieces, links apart.
+    pub pieces: Vec<Piece>,
+    /// Every link destination that resolved, as written.
+    pub links: Vec<String>,
+    /// Links that point nowhere: the destination as written, the rule and why.
+    pub broken: Vec<(String, Rule, String)>,
+}
+
+/// Reads the links of a one-line field. Only links count: other markup
+/// keeps its text and loses its form, so that the field reads the same in
+/// a table cell, a CSV file and a page. `resolver` should resolve for a
+/// page at the site root, so that local links come out as paths from it.
+pub fn inline(text: &str, resolver: &impl Resolve) -> Inline {
+    let mut out = Inline::default();
+    let mut current = Piece {
+        text: String::new(),
+        href: None,
+        local: false,
+    };
+    let mut fill_title: Option<String> = None;
+    let flush = |out: &mut Inline, piece: &mut Piece| {
+        if !piece.text.is_empty() || piece.href.is_some() {
+            let next = Piece {
+                text: String::new(),
+                href: None,
+                local: false,
+            };
+            out.pieces.push(std::mem::replace(piece, next));
+        }
+    };
+    for event in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                flush(&mut out, &mut current);
+                let (href, local) = match resolver.resolve(&dest_url) {
+                    Resolution::Keep => (Some(dest_url.to_string()), false),
+                    Resolution::Rewrite { href, title, .. } => {
+                        fill_title = title;
+                        (Some(href), true)
+                    }
+                    Resolution::Broken(rule, why) => {
+                        out.broken.push((dest_url.to_string(), rule, why));
+                        (None, false)
+                    }
+                };
+                if href.is_some() {
+                    out.links.push(dest_url.to_string());
+                }
+                current.href = href;
+                current.local = local;
+            }
+            Event::End(TagEnd::Link) => {
+                if current.text.is_empty() {
+                    current.text = fill_title.take().unwrap_or_default();
+                }
+                fill_title = None;
+                flush(&mut out, &mut current);
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                push_spaced(&mut current.text, &t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                push_spaced(&mut current.text, " ");
+            }
+            _ => {}
+        }
+    }
+    flush(&mut out, &mut current);
+    if let Some(first) = out.pieces.first_mut() {
+        first.text = first.text.trim_start().to_owned();
+    }
+    if let Some(last) = out.pieces.last_mut() {
+        let trimmed = last.text.trim_end().len();
+        last.text.truncate(trimmed);
+    }
+    out.pieces
+        .retain(|p| !p.text.is_empty() || p.href.is_some());
+    for p in &out.pieces {
+        push_spaced(&mut out.text, &p.text);
+    }
+    out
+}
+
+/// Appends `text` with every run of white space as one space, keeping a
+/// space at either end (pieces of one line meet there).
+fn push_spaced(target: &mut String, text: &str) {
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            target.push(c);
+        } else if !target.ends_with(' ') {
+            target.push(' ');
+        }
+    }
+}
+
 /// Replaces each fenced code block whose language can be highlighted with
 /// one HTML event: `<pre class="hl-code" tabindex="0">`, then `<code
 /// class="language-…">` as pulldown-cmark writes it, around highlighted
@@ -494,6 +607,43 @@ pub fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_fields_keep_their_links_and_lose_other_markup() {
+        let i = inline(
+            "Fraud is a *top-five* risk ([R-05](policy:backup)), see [](policy:backup) and [x](https://x.example/a) or [gone](policy:nope).",
+            &Fixed,
+        );
+        assert_eq!(
+            i.text,
+            "Fraud is a top-five risk (R-05), see Backup Policy and x or gone."
+        );
+        let links: Vec<(&str, Option<&str>, bool)> = i
+            .pieces
+            .iter()
+            .map(|p| (p.text.as_str(), p.href.as_deref(), p.local))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("Fraud is a top-five risk (", None, false),
+                ("R-05", Some("../policies/backup.html"), true),
+                ("), see ", None, false),
+                ("Backup Policy", Some("../policies/backup.html"), true),
+                (" and ", None, false),
+                ("x", Some("https://x.example/a"), false),
+                (" or ", None, false),
+                ("gone", None, false),
+                (".", None, false),
+            ]
+        );
+        assert_eq!(
+            i.links,
+            ["policy:backup", "policy:backup", "https://x.example/a"]
+        );
+        assert_eq!(i.broken.len(), 1);
+        assert_eq!(i.broken[0].0, "policy:nope");
+    }
 
     #[test]
     fn text_is_collapsed_to_single_spaces() {

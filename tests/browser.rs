@@ -151,6 +151,18 @@ fn check_searches(tab: &Tab) {
     let hits = search(tab, "backup");
     assert!(hits[0].href.ends_with("policies/backup.html"), "{hits:?}");
 
+    // Risks, by id and by what is at risk.
+    let hits = search(tab, "R-05");
+    assert!(hits[0].href.ends_with("risks/R-05.html"), "{hits:?}");
+    assert_eq!(hits[0].kind, "Risk");
+    let hits = search(tab, "passkeys");
+    assert!(
+        hits.iter()
+            .take(3)
+            .any(|h| h.href.ends_with("risks/R-07.html")),
+        "{hits:?}"
+    );
+
     // English stemming: a plural finds the singular.
     let hits = search(tab, "encrypting ");
     assert!(
@@ -207,6 +219,11 @@ fn search_filters_keyboard_and_following_a_result() {
         &tab,
         "document.querySelector('#search-results [role=option] .sr-kind') && Array.from(document.querySelectorAll('#search-results .sr-kind')).every(k => k.textContent === 'Role')",
     );
+    // Only risks.
+    set_filter(&tab, "kind", "5");
+    let risks = search(&tab, "supplier");
+    assert!(!risks.is_empty());
+    assert!(risks.iter().all(|h| h.kind == "Risk"), "{risks:?}");
     set_filter(&tab, "kind", "");
 
     // Filter by status: only partially implemented controls.
@@ -286,17 +303,79 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
         "controls/5.15.html",
         "soa.html",
         "roles/ciso.html",
+        "risks.html",
+        "risks/R-05.html",
+        "treatment-plan.html",
     ] {
         open(&tab, &format!("file://{}", site().join(page).display()));
         let overflow = eval(
             &tab,
             "document.documentElement.scrollWidth - document.documentElement.clientWidth",
         );
+        // What sticks out, to name it if anything does.
+        let wide = eval(
+            &tab,
+            "Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(', ')",
+        );
         assert!(
             overflow.as_f64().unwrap() <= 0.0,
-            "{page} scrolls sideways by {overflow}"
+            "{page} scrolls sideways by {overflow}: {wide}"
         );
     }
+}
+
+#[test]
+fn the_risk_register_sorts_by_a_column_header() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(
+        &tab,
+        &format!("file://{}", site().join("risks.html").display()),
+    );
+    let column = |name: &str| {
+        format!(
+            "Array.from(document.querySelectorAll('table.risks thead th')).findIndex(th => th.textContent.trim().startsWith('{name}'))"
+        )
+    };
+    let ranks = format!(
+        "JSON.stringify(Array.from(document.querySelectorAll('table.risks tbody tr')).map(tr => Number(tr.cells[{}].getAttribute('data-sort'))))",
+        column("Residual")
+    );
+    let ids = "JSON.stringify(Array.from(document.querySelectorAll('table.risks tbody tr')).map(tr => tr.id))";
+    let before = eval(&tab, ids);
+    // Written in id order; each header is a button once the script runs.
+    wait_for(
+        &tab,
+        "document.querySelectorAll('table.risks thead th button').length === 9",
+    );
+    let click = |name: &str| {
+        eval(
+            &tab,
+            &format!(
+                "document.querySelectorAll('table.risks thead th')[{}].querySelector('button').click(); true",
+                column(name)
+            ),
+        )
+    };
+    click("Residual");
+    click("Residual");
+    let sorted: Vec<i64> = serde_json::from_str(eval(&tab, &ranks).as_str().unwrap()).unwrap();
+    let mut expected = sorted.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(sorted, expected, "highest residual level first");
+    assert_eq!(
+        eval(
+            &tab,
+            &format!(
+                "document.querySelectorAll('table.risks thead th')[{}].getAttribute('aria-sort')",
+                column("Residual")
+            )
+        ),
+        "descending"
+    );
+    click("Risk");
+    assert_eq!(eval(&tab, ids), before, "back in id order");
 }
 
 #[test]

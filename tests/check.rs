@@ -61,7 +61,7 @@ fn handbook(check_table: &str) -> tempfile::TempDir {
 
 /// The minimal fixture, quiet about the 91 controls it leaves out.
 fn small() -> tempfile::TempDir {
-    handbook("[check]\nallow = [\"control-without-statement\"]\n")
+    handbook("[check]\nallow = [\"control-without-statement\", \"clause-without-document\"]\n")
 }
 
 #[test]
@@ -155,20 +155,30 @@ fn the_example_handbook_shows_only_its_deliberate_warnings() {
         .collect();
     got.sort();
     let count = |rule: &str| got.iter().filter(|d| d.0 == rule).count();
-    // One review overdue and one due soon, on purpose; and the statements
-    // whose status is planned or not implemented, as a real SoA has.
+    // One review overdue and one due soon, on purpose; the statements
+    // whose status is planned or not implemented, as a real SoA has; one
+    // risk acceptance expired and one treatment action overdue, on purpose.
     assert_eq!(count("review-overdue"), 1, "{got:?}");
     assert_eq!(count("review-due"), 1, "{got:?}");
     assert_eq!(count("control-not-implemented"), 9, "{got:?}");
-    assert_eq!(got.len(), 11, "nothing else: {got:?}");
+    assert!(got.contains(&(
+        "risk-acceptance-expired".into(),
+        "warning content/risks/R-03.md".into()
+    )));
+    assert!(got.contains(&(
+        "risk-action-overdue".into(),
+        "warning content/risks/R-05.md".into()
+    )));
+    assert_eq!(got.len(), 13, "nothing else: {got:?}");
     assert!(got.iter().all(|d| d.1.starts_with("warning ")));
 }
 
 /// A handbook with warnings in two files and an error (a denied lint):
 /// lints run once the handbook links, so errors that stop linking come alone.
 fn one_of_each() -> tempfile::TempDir {
-    let book =
-        handbook("[check]\nallow = [\"control-without-statement\"]\ndeny = [\"review-due\"]\n");
+    let book = handbook(
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\"]\ndeny = [\"review-due\"]\n",
+    );
     edit(book.path(), "content/policies/access-control.md", |t| {
         t.replace("review: 2027-01-01", "review: 2026-06-30")
     });
@@ -264,7 +274,7 @@ fn exit_codes_follow_errors_and_deny_warnings() {
     assert_eq!(check(book.path(), &["--deny-warnings"]).code, 1);
     // Clean: 0 even with --deny-warnings.
     let clean = handbook(
-        "[check]\nallow = [\"control-without-statement\", \"review-due\", \"policy-without-controls\"]\n",
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\", \"review-due\", \"policy-without-controls\"]\n",
     );
     let run = check(clean.path(), &["--deny-warnings"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -313,8 +323,9 @@ fn check_finds_what_only_rendering_shows() {
 
 #[test]
 fn denied_lints_are_errors_for_check_and_build() {
-    let book =
-        handbook("[check]\nallow = [\"control-without-statement\"]\ndeny = [\"review-due\"]\n");
+    let book = handbook(
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\"]\ndeny = [\"review-due\"]\n",
+    );
     let got = found(book.path(), &[]);
     assert!(got.contains(&(
         "review-due".into(),
@@ -338,7 +349,7 @@ fn denied_lints_are_errors_for_check_and_build() {
 #[test]
 fn allowed_lints_are_silent_and_the_review_window_is_set_in_days() {
     let book = handbook(
-        "[check]\nallow = [\"control-without-statement\", \"policy-without-controls\"]\nreview-warning-days = 5\n",
+        "[check]\nallow = [\"control-without-statement\", \"clause-without-document\", \"policy-without-controls\"]\nreview-warning-days = 5\n",
     );
     // secure-development is due in 7 days: outside a 5-day window.
     assert_eq!(found(book.path(), &[]), vec![]);

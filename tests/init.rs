@@ -77,6 +77,7 @@ fn init_output_builds_cleanly() {
             "content/controls/5.2.md",
             "content/index.md",
             "content/policies/information-security.md",
+            "content/risks/R-01.md",
             "content/roles/information-security-manager.md",
             "content/roles/top-management.md",
         ]
@@ -115,12 +116,24 @@ fn init_output_builds_cleanly() {
     let soa = read(&site, "soa.csv");
     for control in ["5.1,", "5.2,", "5.15,"] {
         let row = soa.lines().find(|l| l.starts_with(control)).unwrap();
+        let risks = if control == "5.15," { "R-01" } else { "" };
+        // Then the evidence and the last change.
         assert!(
-            row.ends_with(",Partial,Information Security Manager,Information Security Policy")
-                || row.ends_with(",Partial,Top Management,Information Security Policy"),
+            row.contains(&format!(
+                ",Partial,Information Security Manager,Information Security Policy,{risks},"
+            )) || row.contains(&format!(
+                ",Partial,Top Management,Information Security Policy,{risks},"
+            )),
             "{row}"
         );
     }
+    // The starter risk, on the default matrix written out in book.toml.
+    assert!(read(&dir, "book.toml").contains("\n[risk]\n"));
+    let risk = read(&site, "risks/R-01.html");
+    assert!(risk.contains(">Medium</span>"), "residual 2 × 4 is medium");
+    assert!(risk.contains(">High</span>"), "current 3 × 4 is high");
+    let register = read(&site, "risks.html");
+    assert!(register.contains(r#"href="risks/R-01.html""#));
 
     // No errors; warnings only for what a new handbook really lacks.
     let found = check(&dir);
@@ -131,12 +144,20 @@ fn init_output_builds_cleanly() {
     assert_eq!(
         rules,
         [
+            "clause-without-document",
             "control-without-statement",
             "policy-owner-vacant",
             "role-without-assignee"
         ],
         "{found:?}"
     );
+    // The starter policy is the policy of 5.2; its risk gives 8.2, 8.3 and
+    // 6.1.3 e; the SoA 6.1.3 d.
+    let clauses = found
+        .iter()
+        .filter(|(_, rule, _)| rule == "clause-without-document")
+        .count();
+    assert_eq!(clauses, 11, "{found:?}");
     let gaps = found
         .iter()
         .filter(|(_, r, _)| r == "control-without-statement")

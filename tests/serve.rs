@@ -212,6 +212,35 @@ fn a_changed_title_reaches_every_page_that_shows_it() {
 }
 
 #[test]
+fn a_risk_edit_reaches_its_page_and_a_new_score_the_register() {
+    let server = Server::start();
+    let mut page = Page::open(&server);
+    edit(&server.path("risks/R-05.md"), |t| {
+        t + "\n\nA sentence added while serving: kingfisher-77.\n"
+    });
+    page.wait_reload();
+    let (_, body) = get(&format!("{}risks/R-05.html", server.url));
+    assert!(
+        body.contains("kingfisher-77"),
+        "the risk's page re-rendered"
+    );
+    // A new score moves the risk on the heat map: every page is rebuilt.
+    edit(&server.path("risks/R-05.md"), |t| {
+        t.replacen(
+            "residual: {likelihood: 2, impact: 4}",
+            "residual: {likelihood: 1, impact: 4}",
+            1,
+        )
+    });
+    page.wait_reload();
+    let (_, register) = get(&format!("{}risks.html", server.url));
+    assert!(
+        register.contains(r##"<a href="#residual-1-4" aria-label="1 Low risk"##),
+        "R-05 is now at likelihood 1, impact 4"
+    );
+}
+
+#[test]
 fn a_broken_file_keeps_the_last_good_site_and_shows_the_errors() {
     let server = Server::start();
     let page = format!("{}policies/backup.html", server.url);

@@ -108,9 +108,10 @@ fn nu_html_checker_reports_no_errors() {
 }
 
 /// One page of each kind, one with highlighted code, one in another
-/// language with callouts, and the onboarding pages (a reading list with its
-/// checkboxes, everyone's list, an onboarding pack, the status page).
-const PAGES: [&str; 13] = [
+/// language with callouts, the risk register, and the onboarding pages (a
+/// reading list with its checkboxes, everyone's list, an onboarding pack,
+/// the status page).
+const PAGES: [&str; 16] = [
     "index.html",
     "policies/access-control.html",
     "policies/acceptable-use.html",
@@ -124,6 +125,9 @@ const PAGES: [&str; 13] = [
     "reading/engineer.html",
     "reading/print/engineer.html",
     "status.html",
+    "risks.html",
+    "risks/R-05.html",
+    "treatment-plan.html",
 ];
 
 #[test]
@@ -162,6 +166,42 @@ fn axe_finds_no_serious_or_critical_violations() {
             failures.extend(run_axe(&tab, &axe, &format!("{page} ({scheme})")));
             checked += 1;
         }
+
+        // The heat maps: every cell with risks is a link whose name says
+        // what is in it, the drawing's text is hidden from screen readers
+        // (the links and the tables below say it), and the counts and level
+        // names read on their cells' colours.
+        open(
+            &tab,
+            &format!("file://{}", site.join("risks.html").display()),
+        );
+        let report = eval(
+            &tab,
+            r#"JSON.stringify(Array.from(document.querySelectorAll('svg.heatmap-svg')).map(svg => {
+                const label = document.getElementById(svg.getAttribute('aria-labelledby'));
+                const links = Array.from(svg.querySelectorAll('a'));
+                const loose = Array.from(svg.querySelectorAll('text')).filter(t => !t.closest('a') && !t.closest('[aria-hidden=true]'));
+                const targets = links.filter(a => !document.getElementById(a.getAttribute('href').slice(1)));
+                const luminance = hex => { const c = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16) / 255).map(v => v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)); return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+                const contrast = Array.from(svg.querySelectorAll('rect')).map(r => { const t = r.parentNode.querySelector('text'); const [a, b] = [luminance(r.getAttribute('fill')), luminance(t.getAttribute('fill'))].sort((x, y) => y - x); return (a + 0.05) / (b + 0.05); });
+                return { label: label && label.textContent, links: links.length, named: links.filter(a => /^\d+ \S.* risks? at likelihood \d+ \(.+\), impact \d+ \(.+\)$/.test(a.getAttribute('aria-label'))).length, loose: loose.length, broken: targets.length, minContrast: Math.min.apply(null, contrast) };
+            }))"#,
+        );
+        let maps: Vec<Value> = serde_json::from_str(report.as_str().unwrap()).unwrap();
+        assert_eq!(maps.len(), 2, "current and residual");
+        for map in &maps {
+            let label = map["label"].as_str().unwrap_or("");
+            assert!(label.contains("risks by likelihood and impact"), "{map}");
+            assert!(map["links"].as_u64().unwrap() > 0, "{map}");
+            assert_eq!(
+                map["named"], map["links"],
+                "every cell link is named: {map}"
+            );
+            assert_eq!(map["loose"], 0, "no text read twice: {map}");
+            assert_eq!(map["broken"], 0, "every cell leads to its risks: {map}");
+            assert!(map["minContrast"].as_f64().unwrap() >= 4.5, "{map}");
+        }
+        checked += 1;
 
         // The search results, open, as a reader sees them after typing.
         open(

@@ -5,6 +5,8 @@
 //! 27002:2022 attributes; the 114 controls and 14 domains of the 2013 edition;
 //! and the 2013 → 2022 correspondence. No text of the standards is shipped.
 
+pub mod clauses;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;

@@ -282,6 +282,21 @@ pub struct Revision {
     pub author: Option<Text>,
     /// What changed.
     pub change: Text,
+    /// Who approved this version, and when.
+    #[serde(default)]
+    pub approved: Option<SignOff>,
+}
+
+/// A policy's approval: who (a person, with their role if wanted, e.g.
+/// "Jane Doe (CEO)") and on which day. (A risk's acceptance names a role:
+/// [`Approval`].)
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    /// Who approved.
+    pub by: Text,
+    /// When.
+    pub date: Date,
 }
 
 /// One piece of evidence for a control: written as a map with `title` and
@@ -370,6 +385,12 @@ pub struct PolicyMeta {
     /// Revision history.
     #[serde(default)]
     pub history: Vec<Revision>,
+    /// Who approved the current version, and when.
+    #[serde(default)]
+    pub approved: Option<SignOff>,
+    /// Clauses 4–10 it is documented information for (`6.1.2`, `6.1.3 d`).
+    #[serde(default)]
+    pub clauses: Vec<Text>,
     /// Language, when it differs from the book's.
     #[serde(default)]
     pub language: Option<Language>,
@@ -471,6 +492,208 @@ pub struct PageMeta {
     /// Orders siblings: lower first, then by title.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// Owning role id, for a page that is a managed document or record.
+    #[serde(default)]
+    pub owner: Option<Text>,
+    /// Version label.
+    #[serde(default)]
+    pub version: Option<Text>,
+    /// Date of the next review.
+    #[serde(default)]
+    pub review: Option<Date>,
+    /// Clauses 4–10 it is documented information for (`9.2.2`).
+    #[serde(default)]
+    pub clauses: Vec<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// When the document last changed, if git should not be asked.
+    #[serde(default)]
+    pub updated: Option<Date>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+/// Where a risk stands in its life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RiskStatus {
+    /// Found and recorded, not yet scored.
+    Identified,
+    /// Scored; treatment not yet under way.
+    Assessed,
+    /// Treatment actions are under way.
+    Treating,
+    /// The residual risk is accepted.
+    Accepted,
+    /// No longer relevant: kept for the record.
+    Closed,
+}
+
+/// How a risk is treated (ISO/IEC 27005 options; common synonyms accepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TreatmentOption {
+    /// Change the risk with controls (also written `mitigate`).
+    #[serde(alias = "mitigate", alias = "reduce")]
+    Modify,
+    /// Keep the risk as it is (also written `accept`).
+    #[serde(alias = "accept", alias = "tolerate")]
+    Retain,
+    /// Stop the activity that gives rise to it.
+    Avoid,
+    /// Pass part of it to another party (also written `transfer`).
+    #[serde(alias = "transfer")]
+    Share,
+}
+
+/// Where a treatment action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    /// Agreed, not started.
+    Planned,
+    /// Started (also written `in progress`).
+    #[serde(alias = "in progress", alias = "started")]
+    InProgress,
+    /// Finished.
+    #[serde(alias = "completed", alias = "complete")]
+    Done,
+    /// Dropped.
+    #[serde(alias = "canceled")]
+    Cancelled,
+}
+
+/// A security property a risk threatens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cia {
+    /// Confidentiality.
+    Confidentiality,
+    /// Integrity.
+    Integrity,
+    /// Availability.
+    Availability,
+}
+
+/// A risk's score: positions on the likelihood and impact scales of
+/// `[risk]` in `book.toml`, counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    /// How likely, 1 = the lowest level of the likelihood scale.
+    pub likelihood: u8,
+    /// How bad, 1 = the lowest level of the impact scale.
+    pub impact: u8,
+}
+
+/// A decision recorded by a role: accepting a residual risk, or approving
+/// a treatment plan.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// The role that decided.
+    pub by: Text,
+    /// When.
+    pub date: Date,
+    /// When the decision lapses and must be made again.
+    #[serde(default)]
+    pub expires: Option<Date>,
+    /// Conditions or reasons, in a sentence.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// One action of a risk's treatment plan.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionMeta {
+    /// What is to be done.
+    pub title: Text,
+    /// The role responsible.
+    pub owner: Text,
+    /// When it is due.
+    pub due: Date,
+    /// Where it stands; planned by default.
+    #[serde(default = "planned")]
+    pub status: ActionStatus,
+    /// Annex A controls it puts in place.
+    #[serde(default)]
+    pub controls: Vec<Text>,
+}
+
+fn planned() -> ActionStatus {
+    ActionStatus::Planned
+}
+
+/// How a risk is treated.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreatmentMeta {
+    /// The option chosen.
+    #[serde(default)]
+    pub option: Option<TreatmentOption>,
+    /// Annex A controls to be put in place for it.
+    #[serde(default)]
+    pub controls: Vec<Text>,
+    /// The actions of the plan.
+    #[serde(default)]
+    pub actions: Vec<ActionMeta>,
+    /// The risk owner's approval of the plan.
+    #[serde(default)]
+    pub approved: Option<Approval>,
+}
+
+/// Front matter of `risks/*.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskMeta {
+    /// Title: the risk in a line.
+    pub title: Text,
+    /// Id; defaults to the file stem (`R-01`).
+    #[serde(default)]
+    pub id: Option<Text>,
+    /// The risk owner (role id).
+    pub owner: Text,
+    /// Where it stands.
+    pub status: RiskStatus,
+    /// When it was last reviewed.
+    pub reviewed: Date,
+    /// When it is next reviewed; by default `reviewed` plus the
+    /// `review-months` of `[risk]`.
+    #[serde(default)]
+    pub next_review: Option<Date>,
+    /// What is at risk.
+    #[serde(default)]
+    pub assets: Vec<Text>,
+    /// Who or what could cause harm.
+    #[serde(default)]
+    pub threats: Vec<Text>,
+    /// The weaknesses a threat would exploit.
+    #[serde(default)]
+    pub vulnerabilities: Vec<Text>,
+    /// The properties threatened.
+    #[serde(default)]
+    pub cia: Vec<Cia>,
+    /// The score without any control.
+    #[serde(default)]
+    pub inherent: Option<Score>,
+    /// The score with the controls in place today.
+    #[serde(default)]
+    pub current: Option<Score>,
+    /// The score expected once the treatment is done.
+    #[serde(default)]
+    pub residual: Option<Score>,
+    /// Annex A controls in place that already reduce it.
+    #[serde(default)]
+    pub existing_controls: Vec<Text>,
+    /// How it is treated.
+    #[serde(default)]
+    pub treatment: TreatmentMeta,
+    /// The acceptance of the residual risk.
+    #[serde(default)]
+    pub acceptance: Option<Approval>,
     /// Language, when it differs from the book's.
     #[serde(default)]
     pub language: Option<Language>,

@@ -3,7 +3,7 @@
 //! Walks the content folder, reads every Markdown file in parallel, cuts off
 //! its front matter and reads it into the typed fields of its kind. The kind
 //! comes from the top folder: `policies/`, `controls/`, `roles/`, `guidance/`,
-//! anything else is a plain page. Other files (images, PDFs) are assets,
+//! `risks/`; anything else is a plain page. Other files (images, PDFs) are assets,
 //! copied to the site as they are. Problems are collected, not fatal.
 
 pub mod frontmatter;
@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule, suggest};
 use crate::fs;
-use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta};
+use meta::{ControlMeta, GuidanceMeta, PageMeta, PolicyMeta, RiskMeta, RoleMeta};
 
 /// What a document is, from the folder it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +30,8 @@ pub enum Kind {
     Role,
     /// `guidance/<id>.md`: the organisation's guidance for one control.
     Guidance,
+    /// `risks/*.md`: one risk of the risk register.
+    Risk,
     /// Any other `.md` file.
     Page,
 }
@@ -41,6 +43,7 @@ impl Kind {
         Kind::Control,
         Kind::Guidance,
         Kind::Role,
+        Kind::Risk,
         Kind::Page,
     ];
 
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Control => Some("controls"),
             Kind::Role => Some("roles"),
             Kind::Guidance => Some("guidance"),
+            Kind::Risk => Some("risks"),
             Kind::Page => None,
         }
     }
@@ -72,6 +76,7 @@ impl Kind {
             Kind::Control => "a control statement",
             Kind::Role => "a role",
             Kind::Guidance => "a guidance page",
+            Kind::Risk => "a risk",
             Kind::Page => "a plain page",
         }
     }
@@ -83,6 +88,7 @@ impl Kind {
             Kind::Control => "control statements",
             Kind::Role => "roles",
             Kind::Guidance => "ISO/IEC 27002 guidance",
+            Kind::Risk => "risks",
             Kind::Page => "plain pages",
         }
     }
@@ -115,6 +121,9 @@ impl Kind {
             Kind::Role | Kind::Page => format!("title: {title}\n"),
             Kind::Control => "status: implemented\njustification: WHY IT APPLIES\n".to_owned(),
             Kind::Guidance => String::new(),
+            Kind::Risk => format!(
+                "title: {title}\nowner: ROLE-ID\nstatus: identified\nreviewed: YYYY-MM-DD\n"
+            ),
         };
         format!(
             "{} starts with a block like this one:\n---\n{fields}---",
@@ -134,6 +143,8 @@ pub enum Meta {
     Role(RoleMeta),
     /// Guidance for a control.
     Guidance(GuidanceMeta),
+    /// A risk.
+    Risk(RiskMeta),
     /// A plain page.
     Page(PageMeta),
 }
@@ -469,6 +480,7 @@ pub fn parse_document(
         Kind::Control => frontmatter::parse(&split, what).map(Meta::Control),
         Kind::Role => frontmatter::parse(&split, what).map(Meta::Role),
         Kind::Guidance => frontmatter::parse(&split, what).map(Meta::Guidance),
+        Kind::Risk => frontmatter::parse(&split, what).map(Meta::Risk),
         Kind::Page => frontmatter::parse(&split, what).map(Meta::Page),
     }
     .map_err(|errors| {
@@ -652,6 +664,7 @@ mod tests {
         assert_eq!(Kind::of("controls/5.15.md"), Kind::Control);
         assert_eq!(Kind::of("roles/ciso.md"), Kind::Role);
         assert_eq!(Kind::of("guidance/5.15.md"), Kind::Guidance);
+        assert_eq!(Kind::of("risks/R-01.md"), Kind::Risk);
         assert_eq!(Kind::of("procedures/backup.md"), Kind::Page);
         assert_eq!(Kind::of("policies.md"), Kind::Page);
     }
@@ -733,8 +746,12 @@ mod tests {
 
     #[test]
     fn a_page_in_a_misspelt_kind_folder_is_told_where_it_belongs() {
-        let e = parse("policy/backup.md", "---\ntitle: B\nowner: ciso\n---\n").unwrap_err();
-        assert!(e.message.contains("unknown field `owner`"), "{}", e.message);
+        let e = parse("policy/backup.md", "---\ntitle: B\naudience: all\n---\n").unwrap_err();
+        assert!(
+            e.message.contains("unknown field `audience`"),
+            "{}",
+            e.message
+        );
         let help = e.help.unwrap();
         assert!(
             help.starts_with("files in `policy/` are read as plain pages"),

@@ -80,6 +80,8 @@ rules! {
     InvalidId = "invalid-id", Error, "ids are letters, digits, `-`, `_` or `.`";
     /// An Annex A control id that does not exist.
     UnknownControl = "unknown-control", Error, "control ids name ISO/IEC 27001:2022 Annex A controls";
+    /// A clause of 4–10 that does not exist, or an Annex A id given as a clause.
+    UnknownClause = "unknown-clause", Error, "clause references name clauses 4–10 of ISO/IEC 27001:2022";
     /// A policy id that no policy has.
     UnknownPolicy = "unknown-policy", Error, "policy ids in front matter name existing policies";
     /// A role id that no role has.
@@ -90,6 +92,8 @@ rules! {
     CaseCollision = "case-collision", Error, "no two files of the site have paths that differ only by case";
     /// An implementation statement lacks or contradicts a required field.
     InvalidStatement = "invalid-statement", Error, "statements give a justification, and a status when applicable";
+    /// A risk's scores are off the scales, or it lacks what its status needs.
+    InvalidRisk = "invalid-risk", Error, "risks score on the scales of `[risk]` and give `current` once assessed";
     /// Roles report to each other in a loop.
     ReportingLoop = "reporting-loop", Error, "reporting lines do not loop";
     /// A link points at nothing.
@@ -122,8 +126,30 @@ rules! {
     PolicyOwnerVacant = "policy-owner-vacant", Warning, "every policy's owner role is held by someone";
     /// Evidence points at a relative file that does not exist.
     EvidenceMissing = "evidence-missing", Warning, "evidence given as a relative link points at a file that exists";
+    /// A clause requires documented information that no document provides.
+    ClauseWithoutDocument = "clause-without-document", Warning, "every item of documented information that clauses 4–10 require is provided by a document";
     /// A link to a heading anchor that the target does not have.
     BrokenAnchor = "broken-anchor", Warning, "links to `#heading` anchors name headings that exist";
+    /// A risk's residual score is above its current one.
+    RiskResidualAboveCurrent = "risk-residual-above-current", Warning, "a risk's residual level, likelihood and impact are no higher than its current ones";
+    /// A risk's residual score is lower than its current one with no control planned.
+    RiskLoweredWithoutControl = "risk-lowered-without-control", Warning, "a residual score below the current one has a planned control behind it";
+    /// A risk retained or above the appetite has no acceptance by the role that must give it.
+    RiskNotAccepted = "risk-not-accepted", Warning, "risks retained or above the appetite are accepted by the role `[risk]` requires";
+    /// A risk acceptance has expired.
+    RiskAcceptanceExpired = "risk-acceptance-expired", Warning, "risk acceptances have not expired";
+    /// A treatment action is past its due date.
+    RiskActionOverdue = "risk-action-overdue", Warning, "open treatment actions are not past their due date";
+    /// A risk's review date has passed.
+    RiskReviewOverdue = "risk-review-overdue", Warning, "risk reviews are not overdue";
+    /// A control is both in place for a risk and planned for it.
+    RiskControlExistingAndPlanned = "risk-control-existing-and-planned", Warning, "a risk lists a control as existing or as planned, not both";
+    /// A control listed as existing is planned or not implemented.
+    RiskControlNotInPlace = "risk-control-not-in-place", Warning, "a risk's existing controls are implemented or partly implemented";
+    /// A risk cites a control that the SoA excludes.
+    RiskControlNotApplicable = "risk-control-not-applicable", Warning, "risks cite only controls that the SoA marks applicable";
+    /// A justification links a risk that does not list the control.
+    JustificationRiskUnlinked = "justification-risk-unlinked", Warning, "a risk linked from a control's justification lists that control";
 }
 
 impl Rule {
@@ -307,7 +333,8 @@ impl Diagnostics {
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             natural(&a.file.to_string_lossy(), &b.file.to_string_lossy())
-                .then_with(|| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)))
+                .then_with(|| (a.line, a.column).cmp(&(b.line, b.column)))
+                .then_with(|| natural(&a.message, &b.message))
         });
         self.items.dedup();
         self.items

@@ -22,7 +22,7 @@ use super::{
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::meta::{
-    self, ControlMeta, Date, GuidanceMeta, PageMeta, PolicyMeta, RoleMeta, Text,
+    self, ControlMeta, Date, GuidanceMeta, PageMeta, PolicyMeta, RiskMeta, RoleMeta, Text,
 };
 use crate::content::{self, Content, Document, Kind, Meta};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Rule};
@@ -65,6 +65,9 @@ impl BodyCache {
         }
         for p in &h.pages {
             keep(&p.source, &p.body);
+        }
+        for r in &h.risks {
+            keep(&r.source, &r.body);
         }
         for c in &h.controls {
             if let Some(s) = &c.statement {
@@ -118,6 +121,7 @@ pub fn link_with(
         let kind = match Kind::of(rel) {
             Kind::Policy => IdKind::Policy,
             Kind::Role => IdKind::Role,
+            Kind::Risk => IdKind::Risk,
             _ => continue,
         };
         index
@@ -160,17 +164,28 @@ pub fn link_with(
         .par_iter()
         .map(|(doc, meta, url)| link_page(&index, cache_ref, doc, meta, url))
         .collect();
+    let risks: Vec<_> = sorted
+        .risks
+        .par_iter()
+        .map(|(doc, meta, id)| {
+            let mut c = Check::new(&index, cache_ref, doc);
+            let risk = super::risk::link_risk(&mut c, catalog, &config.risk, meta, id);
+            c.finish(risk)
+        })
+        .collect();
 
     let policies = all_linked(policies, diagnostics);
     let statements = all_linked(statements, diagnostics);
     let roles = all_linked(roles, diagnostics);
     let guidance = all_linked(guidance, diagnostics);
     let pages = all_linked(pages, diagnostics);
+    let risks = all_linked(risks, diagnostics);
     check_reporting_lines(&sorted, &index, diagnostics);
+    super::risk::check_escalation(config, &index, diagnostics);
     // Relations are positions in the sorted lists, which the linked lists
     // keep only when every document of their kind linked.
-    let (Some(policies), Some(statements), Some(roles), Some(guidance), Some(pages)) =
-        (policies, statements, roles, guidance, pages)
+    let (Some(policies), Some(statements), Some(roles), Some(guidance), Some(pages), Some(risks)) =
+        (policies, statements, roles, guidance, pages, risks)
     else {
         return None;
     };
@@ -192,8 +207,10 @@ pub fn link_with(
             .collect(),
         roles,
         pages,
+        risks,
         assets: assets.clone(),
         everyone: Vec::new(),
+        history: committed.clone(),
     };
     for (index, statement) in statements {
         handbook.controls[index].statement = Some(statement);
@@ -237,6 +254,8 @@ struct Sorted<'a> {
     guidance: Vec<(&'a Document, &'a GuidanceMeta, usize)>,
     /// By path; with their page's path.
     pages: Vec<(&'a Document, &'a PageMeta, String)>,
+    /// By id, numbers as numbers; with their ids.
+    risks: Vec<(&'a Document, &'a RiskMeta, String)>,
 }
 
 impl<'a> Sorted<'a> {
@@ -252,6 +271,7 @@ impl<'a> Sorted<'a> {
             roles: Vec::new(),
             guidance: Vec::new(),
             pages: Vec::new(),
+            risks: Vec::new(),
         };
         let owners = id_owners(documents, catalog, committed);
         let mut claim = |noun: &'static str, id: String, doc: &'a Document, key: Option<&str>| {
@@ -298,6 +318,14 @@ impl<'a> Sorted<'a> {
                         invalid.push(invalid_id(doc, &id, key, why));
                     } else if claim("role id", id.clone(), doc, key) {
                         sorted.roles.push((doc, m, id));
+                    }
+                }
+                Meta::Risk(m) => {
+                    let (id, key) = own_id(doc, m.id.as_ref());
+                    if let Err(why) = check_id(&id) {
+                        invalid.push(invalid_id(doc, &id, key, why));
+                    } else if claim("risk id", id.clone(), doc, key) {
+                        sorted.risks.push((doc, m, id));
                     }
                 }
                 Meta::Control(m) => match catalog.resolve(doc.stem()) {
@@ -358,6 +386,9 @@ impl<'a> Sorted<'a> {
             .roles
             .sort_by_cached_key(|(_, m, id)| by_title(&m.title, id));
         sorted
+            .risks
+            .sort_by_cached_key(|(_, _, id)| (super::risk::natural_key(id), id.clone()));
+        sorted
     }
 
     /// Every id and path that documents may point at.
@@ -382,6 +413,11 @@ impl<'a> Sorted<'a> {
             let t = target(i, urls::role(id), &m.title);
             index.documents.insert(doc.rel.clone(), t.clone());
             index.roles.insert(id.clone(), t);
+        }
+        for (i, (doc, m, id)) in self.risks.iter().enumerate() {
+            let t = target(i, urls::risk(id), &format!("{id} {}", m.title.trim()));
+            index.documents.insert(doc.rel.clone(), t.clone());
+            index.risks.insert(id.clone(), t);
         }
         for (doc, _, c) in &self.statements {
             let c = &catalog.controls[*c];
@@ -435,6 +471,7 @@ fn id_owners<'a>(
         let (noun, (id, key)) = match &doc.meta {
             Meta::Policy(m) => ("policy id", own_id(doc, m.id.as_ref())),
             Meta::Role(m) => ("role id", own_id(doc, m.id.as_ref())),
+            Meta::Risk(m) => ("risk id", own_id(doc, m.id.as_ref())),
             Meta::Control(_) | Meta::Guidance(_) => {
                 let Ok(i) = catalog.resolve(doc.stem()) else {
                     continue;
@@ -611,16 +648,16 @@ fn invalid_id(doc: &Document, id: &str, key: Option<&str>, why: String) -> Diagn
 }
 
 /// Resolves the references of one document and collects its problems.
-struct Check<'a> {
-    index: &'a Index,
+pub(super) struct Check<'a> {
+    pub(super) index: &'a Index,
     cache: &'a BodyCache,
     raw: markdown::RawHtml,
-    doc: &'a Document,
+    pub(super) doc: &'a Document,
     problems: Vec<Diagnostic>,
 }
 
 impl<'a> Check<'a> {
-    fn new(index: &'a Index, cache: &'a BodyCache, doc: &'a Document) -> Self {
+    pub(super) fn new(index: &'a Index, cache: &'a BodyCache, doc: &'a Document) -> Self {
         Check {
             index,
             cache,
@@ -630,13 +667,13 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn error(&mut self, rule: Rule, at: Position, message: impl Into<String>) {
+    pub(super) fn error(&mut self, rule: Rule, at: Position, message: impl Into<String>) {
         self.problems
             .push(Diagnostic::error(rule, &self.doc.path, at, message));
     }
 
     /// The index of the role or policy `value` written under `key`.
-    fn id(&mut self, kind: IdKind, key: &str, value: &Text) -> Option<usize> {
+    pub(super) fn id(&mut self, kind: IdKind, key: &str, value: &Text) -> Option<usize> {
         match self.index.find(kind, value) {
             Ok(t) => Some(t.index),
             Err(Some(why)) => {
@@ -644,6 +681,7 @@ impl<'a> Check<'a> {
                 let rule = match kind {
                     IdKind::Policy => Rule::UnknownPolicy,
                     IdKind::Role => Rule::UnknownRole,
+                    IdKind::Risk => Rule::BrokenLink,
                 };
                 self.error(rule, at, format!("{key}: {why}"));
                 None
@@ -658,8 +696,25 @@ impl<'a> Check<'a> {
         found.into_iter().collect()
     }
 
+    /// The text and links of the one-line field `key` (Markdown links only),
+    /// broken links reported.
+    pub(super) fn inline(&mut self, key: &str, text: &str) -> markdown::Inline {
+        let resolver = DocResolver::new(self.index, &self.doc.rel, urls::HOME);
+        let inline = markdown::inline(text, &resolver);
+        for (dest, rule, why) in &inline.broken {
+            let at = self.doc.locate(key, Some(dest));
+            self.error(*rule, at, format!("{key}: {why}"));
+        }
+        inline
+    }
+
     /// The catalog indexes of the Annex A ids listed under `key`.
-    fn controls(&mut self, catalog: &Catalog, key: &str, values: &[Text]) -> Option<Vec<usize>> {
+    pub(super) fn controls(
+        &mut self,
+        catalog: &Catalog,
+        key: &str,
+        values: &[Text],
+    ) -> Option<Vec<usize>> {
         let mut ok = true;
         let mut found = Vec::with_capacity(values.len());
         for v in values {
@@ -679,8 +734,30 @@ impl<'a> Check<'a> {
         ok.then_some(found)
     }
 
+    /// The clauses (and items of documented information) listed under `clauses`.
+    fn clauses(&mut self, values: &[Text]) -> Option<Vec<super::ClauseRef>> {
+        let catalog = crate::catalog::clauses::clauses();
+        let mut ok = true;
+        let mut found = Vec::with_capacity(values.len());
+        for v in values {
+            match catalog.resolve_reference(v) {
+                Ok((clause, item)) => found.push(super::ClauseRef { clause, item }),
+                Err(e) => {
+                    let at = self.doc.locate("clauses", Some(v));
+                    self.error(
+                        Rule::UnknownClause,
+                        at,
+                        format!("clauses: {}", catalog.explain(&e)),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(found)
+    }
+
     /// The body rendered for the page at `url`, broken links reported.
-    fn body(&mut self, url: &str) -> Arc<Body> {
+    pub(super) fn body(&mut self, url: &str) -> Arc<Body> {
         if let Some(body) = self.cache.get(&self.doc.rel, self.doc.hash) {
             return body;
         }
@@ -709,7 +786,11 @@ impl<'a> Check<'a> {
 
     /// Where the document came from; `updated` is its front-matter date,
     /// `language` its front-matter language.
-    fn source(&self, updated: Option<Date>, language: Option<&meta::Language>) -> Source {
+    pub(super) fn source(
+        &self,
+        updated: Option<Date>,
+        language: Option<&meta::Language>,
+    ) -> Source {
         Source {
             language: language.map(|l| l.0.clone()),
             path: self.doc.path.clone(),
@@ -719,7 +800,7 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn finish<T>(self, item: Option<T>) -> (Option<T>, Vec<Diagnostic>) {
+    pub(super) fn finish<T>(self, item: Option<T>) -> (Option<T>, Vec<Diagnostic>) {
         let item = if self.problems.is_empty() { item } else { None };
         (item, self.problems)
     }
@@ -747,6 +828,7 @@ fn link_policy(
             .map(|r| Some(Audience::Roles(r))),
     };
     let controls = c.controls(catalog, "controls", &m.controls);
+    let clauses = c.clauses(&m.clauses);
     let body = c.body(&urls::policy(id));
     let policy = (|| {
         Some(Policy {
@@ -765,6 +847,8 @@ fn link_policy(
             audience: audience?,
             controls: controls?,
             history: m.history.clone(),
+            approved: m.approved.clone(),
+            clauses: clauses?,
             extra: m.extra.clone(),
             minutes: super::reading_minutes(&body.sections),
             body,
@@ -781,9 +865,12 @@ fn link_statement(
     control: usize,
 ) -> (Option<(usize, Statement)>, Vec<Diagnostic>) {
     let mut c = Check::new(index, cache, doc);
-    let justification = m.justification.as_ref().map(|j| j.trim().to_owned());
+    let justification = m
+        .justification
+        .as_ref()
+        .map(|j| c.inline("justification", j.trim()));
     let justification = match justification {
-        Some(j) if !j.is_empty() => Some(j),
+        Some(j) if !j.text.is_empty() => Some(j),
         _ => {
             let why = if m.applicable {
                 "justification is required: say why the control is included"
@@ -825,7 +912,15 @@ fn link_statement(
         Some(Statement {
             source: c.source(m.updated, m.language.as_ref()),
             applicable: m.applicable,
-            justification: justification?,
+            cites_risks: justification.as_ref().map_or_else(Vec::new, |j| {
+                j.links
+                    .iter()
+                    .filter_map(|l| l.strip_prefix("risk:"))
+                    .map(|id| id.split(['#', '?']).next().unwrap_or(id).trim().to_owned())
+                    .collect()
+            }),
+            justification_pieces: justification.as_ref()?.pieces.clone(),
+            justification: justification?.text,
             status: m.status,
             owner: match owner {
                 Some(o) => Some(o?),
@@ -904,16 +999,27 @@ fn link_page(
     url: &str,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut c = Check::new(index, cache, doc);
+    let owner = m.owner.as_ref().map(|o| c.id(IdKind::Role, "owner", o));
+    let clauses = c.clauses(&m.clauses);
     let body = c.body(url);
-    let page = Page {
-        source: c.source(m.updated, m.language.as_ref()),
-        url: url.to_owned(),
-        title: m.title.0.clone(),
-        weight: m.weight,
-        extra: m.extra.clone(),
-        body,
-    };
-    c.finish(Some(page))
+    let page = (|| {
+        Some(Page {
+            source: c.source(m.updated, m.language.as_ref()),
+            url: url.to_owned(),
+            title: m.title.0.clone(),
+            weight: m.weight,
+            owner: match owner {
+                Some(o) => Some(o?),
+                None => None,
+            },
+            version: m.version.as_ref().map(|v| v.0.clone()),
+            review: m.review,
+            clauses: clauses?,
+            extra: m.extra.clone(),
+            body,
+        })
+    })();
+    c.finish(page)
 }
 
 /// Reports roles whose `reports_to` chain comes back to them. It reads the

@@ -4,14 +4,17 @@
 //! resolved to the thing it names (roles, policies, Annex A controls), every
 //! relation made walkable in both directions (a control knows the policies
 //! that address it whichever side declared it; a role knows what it owns and
-//! what it must read), every Markdown body rendered with its links resolved.
+//! what it must read; a control knows the risks it treats), every Markdown
+//! body rendered with its links resolved.
 //! A handbook is only returned when nothing is wrong with it, so the
 //! renderer can rely on every reference.
 
 mod audit;
+pub mod clauses;
 mod href;
 mod link;
 mod resolve;
+mod risk;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,11 +22,13 @@ use std::sync::Arc;
 pub use audit::audit;
 pub use link::{BodyCache, link, link_with};
 pub use resolve::join;
+pub use risk::{Acceptor, Action, Assessed, Decision, Risk, Treatment, Use, natural_key};
 
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
-use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, Status};
+use crate::content::history::Committed;
+use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, SignOff, Status};
 use crate::diagnostics::Position;
 use crate::markdown::{Heading, Section};
 
@@ -153,12 +158,27 @@ pub struct Policy {
     pub controls: Vec<usize>,
     /// Revision history, as written.
     pub history: Vec<Revision>,
+    /// Who approved the current version, and when.
+    pub approved: Option<SignOff>,
+    /// Clauses 4–10 it is documented information for.
+    pub clauses: Vec<ClauseRef>,
     /// Free-form template values.
     pub extra: Extra,
     /// The policy text.
     pub body: Arc<Body>,
     /// About how many minutes it takes to read ([`reading_minutes`]).
     pub minutes: u32,
+}
+
+/// A reference to a clause of 4–10, or to one item of documented
+/// information it requires (`6.1.3 d`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClauseRef {
+    /// Index into the clause catalog.
+    pub clause: usize,
+    /// Index into the catalog's required documented information, when a
+    /// letter names one item.
+    pub item: Option<usize>,
 }
 
 /// An implementation statement (`controls/<id>.md`).
@@ -168,8 +188,12 @@ pub struct Statement {
     pub source: Source,
     /// Whether the control applies.
     pub applicable: bool,
-    /// Why it is included or excluded.
+    /// Why it is included or excluded, as plain text (links as their text).
     pub justification: String,
+    /// The justification in pieces, with its links.
+    pub justification_pieces: Vec<crate::markdown::Piece>,
+    /// Ids of the risks the justification links to (`[R-05](risk:R-05)`).
+    pub cites_risks: Vec<String>,
     /// Implementation status (None when not applicable).
     pub status: Option<Status>,
     /// Owning role.
@@ -324,6 +348,14 @@ pub struct Page {
     pub title: String,
     /// Sort key among siblings.
     pub weight: Option<i64>,
+    /// Owning role, for a managed document or record.
+    pub owner: Option<usize>,
+    /// Version label.
+    pub version: Option<String>,
+    /// Date of the next review.
+    pub review: Option<Date>,
+    /// Clauses 4–10 it is documented information for.
+    pub clauses: Vec<ClauseRef>,
     /// Free-form template values.
     pub extra: Extra,
     /// The page text.
@@ -358,11 +390,15 @@ pub struct Handbook {
     pub roles: Vec<Role>,
     /// Plain pages, by path; the home page (`index.md`) among them.
     pub pages: Vec<Page>,
+    /// The risk register, by id (numbers in ids compare as numbers).
+    pub risks: Vec<Risk>,
     /// Files copied as they are.
     pub assets: Vec<Asset>,
     /// Policies everyone must read (`audience: all`), by title: the
     /// reading list of staff without a role, and the start of every role's.
     pub everyone: Vec<usize>,
+    /// The git history of the content folder, per file.
+    pub history: Committed,
 }
 
 impl Handbook {
@@ -373,7 +409,12 @@ impl Handbook {
 
     /// Where a policy's review stands.
     pub fn review(&self, policy: &Policy) -> Review {
-        match policy.review {
+        self.review_on(policy.review)
+    }
+
+    /// Where a review due on `date` stands (a policy's or a page's).
+    pub fn review_on(&self, date: Option<Date>) -> Review {
+        match date {
             None => Review::Unscheduled,
             Some(date) => {
                 let days = self.today.days_until(date);
@@ -386,6 +427,11 @@ impl Handbook {
                 }
             }
         }
+    }
+
+    /// Whether the handbook keeps a risk register (it has risks).
+    pub fn has_risks(&self) -> bool {
+        !self.risks.is_empty()
     }
 
     /// The home page, if `index.md` exists.
@@ -414,6 +460,10 @@ pub mod urls {
     pub fn role(id: &str) -> String {
         format!("roles/{id}.html")
     }
+    /// `risks/<id>.html`
+    pub fn risk(id: &str) -> String {
+        format!("risks/{id}.html")
+    }
     /// `reading/<id>.html`: a role's onboarding reading list.
     pub fn reading(role: &str) -> String {
         format!("reading/{role}.html")
@@ -433,6 +483,12 @@ pub mod urls {
     pub const SOA: &str = "soa.html";
     /// The SoA as CSV.
     pub const SOA_CSV: &str = "soa.csv";
+    /// The risk register: heat maps and every risk.
+    pub const RISKS: &str = "risks.html";
+    /// The risk register as CSV.
+    pub const RISKS_CSV: &str = "risks.csv";
+    /// The risk treatment plan: every open action by due date.
+    pub const TREATMENT_PLAN: &str = "treatment-plan.html";
     /// The policy list.
     pub const POLICIES: &str = "policies/index.html";
     /// The Annex A catalog.
@@ -447,6 +503,13 @@ pub mod urls {
     pub const NOT_FOUND: &str = "404.html";
     /// The whole handbook on one page.
     pub const PRINT: &str = "print.html";
+    /// Clauses 4–10: readiness and the documents for each clause.
+    pub const CLAUSES: &str = "clauses.html";
+
+    /// The place of one clause on the clauses page: `clauses.html#clause-9.2`.
+    pub fn clause(id: &str) -> String {
+        format!("{CLAUSES}#clause-{id}")
+    }
     /// The home page.
     pub const HOME: &str = "index.html";
     /// The status in full: gaps and reviews (the home page has the summary).
@@ -467,9 +530,13 @@ pub mod urls {
         [
             SOA,
             SOA_CSV,
+            RISKS,
+            RISKS_CSV,
+            TREATMENT_PLAN,
             CONTENTS,
             NOT_FOUND,
             PRINT,
+            CLAUSES,
             STATUS,
             READING_CSV,
         ]
@@ -477,9 +544,16 @@ pub mod urls {
             || path.starts_with("static/")
             || path.starts_with("search/")
             || (path.ends_with(".html")
-                && ["policies/", "controls/", "guidance/", "roles/", "reading/"]
-                    .iter()
-                    .any(|p| path.starts_with(p)))
+                && [
+                    "policies/",
+                    "controls/",
+                    "guidance/",
+                    "roles/",
+                    "risks/",
+                    "reading/",
+                ]
+                .iter()
+                .any(|p| path.starts_with(p)))
     }
 
     /// The prefix that leads from the page at `url` back to the site root.

@@ -28,6 +28,8 @@ pub struct Index {
     pub policies: FxHashMap<String, Target>,
     /// Role id → target.
     pub roles: FxHashMap<String, Target>,
+    /// Risk id → target.
+    pub risks: FxHashMap<String, Target>,
     /// Content path of a Markdown file → its page.
     pub documents: FxHashMap<String, Target>,
     /// Content paths of assets.
@@ -48,6 +50,7 @@ impl Default for Index {
         Index {
             policies: FxHashMap::default(),
             roles: FxHashMap::default(),
+            risks: FxHashMap::default(),
             documents: FxHashMap::default(),
             assets: HashSet::new(),
             unreadable: HashSet::new(),
@@ -65,6 +68,8 @@ pub enum IdKind {
     Policy,
     /// A role id.
     Role,
+    /// A risk id.
+    Risk,
 }
 
 impl IdKind {
@@ -72,6 +77,7 @@ impl IdKind {
         match self {
             IdKind::Policy => "policy",
             IdKind::Role => "role",
+            IdKind::Risk => "risk",
         }
     }
 }
@@ -92,6 +98,7 @@ impl Index {
             (&self.policies, 0u8),
             (&self.roles, 1),
             (&self.documents, 2),
+            (&self.risks, 5),
         ] {
             for (k, t) in table {
                 sum = sum.wrapping_add(one(&|h| (name, k, &t.url, &t.title, t.index).hash(h)));
@@ -110,6 +117,7 @@ impl Index {
         match kind {
             IdKind::Policy => &self.policies,
             IdKind::Role => &self.roles,
+            IdKind::Risk => &self.risks,
         }
     }
 
@@ -212,11 +220,33 @@ impl<'a> DocResolver<'a> {
     fn typed(&self, scheme: &str, id: &str, fragment: &str) -> Option<Resolution> {
         let catalog = catalog::catalog();
         let resolution = match scheme {
-            "policy" | "role" => {
-                let kind = if scheme == "policy" {
-                    IdKind::Policy
-                } else {
-                    IdKind::Role
+            // A clause is a place on the clauses page, so it takes no `#fragment`.
+            "clause" => {
+                let clauses = catalog::clauses::clauses();
+                match clauses.resolve(id) {
+                    Ok(i) if fragment.is_empty() => {
+                        let c = &clauses.clauses[i];
+                        Resolution::Rewrite {
+                            href: format!("{}{}", self.root, urls::clause(c.id)),
+                            title: Some(format!("Clause {} {}", c.id, c.heading)),
+                            page: None,
+                        }
+                    }
+                    Ok(_) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("link `clause:{id}{fragment}`: a clause link takes no `#` part"),
+                    ),
+                    Err(e) => Resolution::Broken(
+                        Rule::BrokenLink,
+                        format!("broken link `clause:{id}`: {}", clauses.explain(&e)),
+                    ),
+                }
+            }
+            "policy" | "role" | "risk" => {
+                let kind = match scheme {
+                    "policy" => IdKind::Policy,
+                    "role" => IdKind::Role,
+                    _ => IdKind::Risk,
                 };
                 match self.index.find(kind, id) {
                     Ok(t) => self.to(&t.url, fragment, Some(t.title.clone())),
@@ -282,7 +312,11 @@ impl<'a> DocResolver<'a> {
         let generated = [
             urls::SOA,
             urls::SOA_CSV,
+            urls::RISKS,
+            urls::RISKS_CSV,
+            urls::TREATMENT_PLAN,
             urls::CONTENTS,
+            urls::CLAUSES,
             urls::PRINT,
             urls::POLICIES,
             urls::CONTROLS,
@@ -371,7 +405,7 @@ impl Resolve for DocResolver<'_> {
 }
 
 /// The schemes of typed links: `policy:backup`, `control:5.15`, ….
-pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role"];
+pub const TYPED_SCHEMES: &[&str] = &["policy", "control", "guidance", "role", "risk", "clause"];
 
 /// Whether browsers (or an app they hand the link to) know the scheme: web
 /// and mail addresses, phone numbers, file shares, chat and meeting apps.
@@ -495,6 +529,8 @@ mod tests {
             t("policies/access-control.html", "Access Control"),
         );
         ix.roles.insert("ciso".into(), t("roles/ciso.html", "CISO"));
+        ix.risks
+            .insert("R-05".into(), t("risks/R-05.html", "R-05 Payment fraud"));
         ix.documents.insert(
             "procedures/restore.md".into(),
             t("procedures/restore.html", "Restore"),
@@ -524,6 +560,35 @@ mod tests {
             "../guidance/8.13.html#notes"
         );
         assert_eq!(href(r.resolve("role:ciso")), "../roles/ciso.html");
+        assert_eq!(href(r.resolve("clause:9.2")), "../clauses.html#clause-9.2");
+        let Resolution::Broken(_, m) = r.resolve("clause:A.5.1") else {
+            panic!()
+        };
+        assert!(m.contains("is an Annex A control, not a clause"), "{m}");
+        assert_eq!(href(r.resolve("risk:R-05")), "../risks/R-05.html");
+        let Resolution::Broken(_, m) = r.resolve("risk:R-5") else {
+            panic!()
+        };
+        assert!(
+            m.contains("no risk has the id `R-5`; did you mean `R-05`?"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn every_scheme_resolves_some_id() {
+        let ix = index();
+        let r = DocResolver::new(&ix, "index.md", "index.html");
+        let ids = ["access-control", "5.15", "5.15", "ciso", "R-05", "9.2"];
+        for (scheme, id) in TYPED_SCHEMES.iter().zip(ids) {
+            assert!(
+                matches!(
+                    r.resolve(&format!("{scheme}:{id}")),
+                    Resolution::Rewrite { .. }
+                ),
+                "{scheme}"
+            );
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::fs::{self, FsError};
 use crate::theme;
 
 /// The starter files: (path in the new handbook, template text).
-const STARTER: [(&str, &str); 9] = [
+const STARTER: [(&str, &str); 10] = [
     (FILE_NAME, include_str!("starter/book.toml")),
     (".gitignore", include_str!("starter/gitignore")),
     ("content/index.md", include_str!("starter/index.md")),
@@ -49,6 +49,10 @@ const STARTER: [(&str, &str); 9] = [
     (
         "content/roles/top-management.md",
         include_str!("starter/roles/top-management.md"),
+    ),
+    (
+        "content/risks/R-01.md",
+        include_str!("starter/risks/R-01.md"),
     ),
 ];
 
@@ -190,6 +194,7 @@ pub fn files(options: &Options) -> Result<Vec<(PathBuf, Vec<u8>)>, InitError> {
             "today" => options.today.to_string(),
             "review" => review.to_string(),
             "theme" => theme_line.clone(),
+            "risk" => crate::risk::default_table("top-management"),
             _ => return None,
         })
     };

@@ -1,6 +1,6 @@
 //! CSV files for spreadsheets, auditors, HR and learning systems: the
-//! Statement of Applicability and the reading lists, through one writer
-//! that every CSV of the site uses.
+//! Statement of Applicability, the risk register and the reading lists,
+//! through one writer that every CSV of the site uses.
 //!
 //! A file is RFC 4180 (CRLF line ends, fields quoted when needed), starts
 //! with a UTF-8 byte-order mark so that spreadsheets read accents right,
@@ -9,7 +9,7 @@
 //! `=`, `+`, `-`, `@` (or their full-width forms), a tab or a carriage
 //! return gets a `'` in front, which spreadsheets show as text.
 
-use crate::handbook::{Handbook, urls};
+use crate::handbook::{Assessed, Handbook, urls};
 
 /// A CSV file being written, row by row.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ fn push_cell(out: &mut String, cell: &str) {
 }
 
 /// The header row of `soa.csv`.
-pub const SOA_HEADER: [&str; 8] = [
+pub const SOA_HEADER: [&str; 11] = [
     "Control",
     "Title",
     "Theme",
@@ -79,6 +79,9 @@ pub const SOA_HEADER: [&str; 8] = [
     "Status",
     "Owner",
     "Implementing documents",
+    "Risks",
+    "Evidence",
+    "Last changed",
 ];
 
 /// The SoA of `h`: one row per control, in clause order.
@@ -100,6 +103,14 @@ pub fn soa(h: &Handbook) -> String {
             .iter()
             .map(|&p| h.policies[p].title.as_str())
             .collect();
+        let risks: Vec<&str> = h.risks_of(c.index).map(|(r, _)| r.id.as_str()).collect();
+        let evidence: Vec<&str> = s.map_or_else(Vec::new, |s| {
+            s.evidence.iter().map(|e| e.title.0.as_str()).collect()
+        });
+        let changed = s
+            .and_then(|s| s.source.changed)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         csv.row([
             info.id,
             info.title,
@@ -109,6 +120,113 @@ pub fn soa(h: &Handbook) -> String {
             c.state().label(),
             owner,
             &documents.join("; "),
+            &risks.join("; "),
+            &evidence.join("; "),
+            &changed,
+        ]);
+    }
+    csv.finish()
+}
+
+/// The header row of `risks.csv`.
+pub const RISK_HEADER: [&str; 27] = [
+    "Risk",
+    "Title",
+    "Owner",
+    "Status",
+    "Assets",
+    "Threats",
+    "Vulnerabilities",
+    "Properties",
+    "Inherent likelihood",
+    "Inherent impact",
+    "Inherent level",
+    "Current likelihood",
+    "Current impact",
+    "Current level",
+    "Existing controls",
+    "Treatment",
+    "Planned controls",
+    "Residual likelihood",
+    "Residual impact",
+    "Residual level",
+    "Open actions",
+    "Next action due",
+    "Accepted by",
+    "Accepted on",
+    "Acceptance expires",
+    "Reviewed",
+    "Next review",
+];
+
+/// The risk register of `h` as RFC 4180 text, one row per risk.
+pub fn risks(h: &Handbook) -> String {
+    let catalog = h.catalog();
+    let criteria = &h.config.risk;
+    let role = |id: &str| {
+        h.roles
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_owned(), |r| r.title.clone())
+    };
+    let score = |a: Option<Assessed>| match a {
+        Some(a) => [
+            a.score.likelihood.to_string(),
+            a.score.impact.to_string(),
+            criteria.levels[a.level].name.clone(),
+        ],
+        None => Default::default(),
+    };
+    let controls = |list: &[usize]| {
+        list.iter()
+            .map(|&c| catalog.controls[c].id)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let date = |d: Option<crate::content::meta::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut csv = Csv::new(&RISK_HEADER);
+    for r in &h.risks {
+        let open: Vec<_> = r.treatment.actions.iter().filter(|a| a.is_open()).collect();
+        let acceptance = r.acceptance.as_ref();
+        let [il, ii, ilevel] = score(r.inherent);
+        let [cl, ci, clevel] = score(r.current);
+        let [rl, ri, rlevel] = score(r.residual);
+        csv.row([
+            r.id.clone(),
+            r.title.clone(),
+            role(&r.owner),
+            super::register::status_label(r.status).to_owned(),
+            r.assets.join("; "),
+            r.threats.join("; "),
+            r.vulnerabilities.join("; "),
+            r.cia
+                .iter()
+                .map(|&c| super::register::cia_label(c))
+                .collect::<Vec<_>>()
+                .join("; "),
+            il,
+            ii,
+            ilevel,
+            cl,
+            ci,
+            clevel,
+            controls(&r.existing_controls),
+            r.treatment
+                .option
+                .map(super::register::option_label)
+                .unwrap_or_default()
+                .to_owned(),
+            controls(&r.planned_controls()),
+            rl,
+            ri,
+            rlevel,
+            open.len().to_string(),
+            date(open.iter().map(|a| a.due).min()),
+            acceptance.map(|a| role(&a.by)).unwrap_or_default(),
+            date(acceptance.map(|a| a.date)),
+            date(acceptance.and_then(|a| a.expires)),
+            r.reviewed.to_string(),
+            r.next_review.to_string(),
         ]);
     }
     csv.finish()

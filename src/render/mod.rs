@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod print;
+pub mod register;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,12 @@ pub enum Job {
     Roles,
     /// `roles/<id>.html`
     Role(usize),
+    /// `risks.html`: the risk register.
+    Risks,
+    /// `risks/<id>.html`
+    Risk(usize),
+    /// `treatment-plan.html`
+    TreatmentPlan,
     /// A plain page.
     Page(usize),
     /// `contents.html`
@@ -52,6 +59,8 @@ pub enum Job {
     NotFound,
     /// `print.html`: the whole handbook on one page.
     Print,
+    /// `clauses.html`: clauses 4–10 and their readiness.
+    Clauses,
     /// `status.html`: gaps and reviews in full.
     Status,
     /// `reading/<role>.html`, or `reading/index.html` (None): a reading
@@ -70,7 +79,7 @@ struct NavItem {
     section: &'static str,
 }
 
-const NAV: [NavItem; 7] = [
+const NAV: [NavItem; 9] = [
     NavItem {
         url: urls::HOME,
         title: "Home",
@@ -80,6 +89,16 @@ const NAV: [NavItem; 7] = [
         url: urls::POLICIES,
         title: "Policies",
         section: "policies",
+    },
+    NavItem {
+        url: urls::CLAUSES,
+        title: "Clauses",
+        section: "clauses",
+    },
+    NavItem {
+        url: urls::RISKS,
+        title: "Risks",
+        section: "risks",
     },
     NavItem {
         url: urls::CONTROLS,
@@ -129,8 +148,11 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::GuidanceIndex,
         Job::Soa,
         Job::Roles,
+        Job::Risks,
+        Job::TreatmentPlan,
         Job::Contents,
         Job::NotFound,
+        Job::Clauses,
         Job::Status,
         Job::Reading(None),
         Job::ReadingPack(None),
@@ -142,6 +164,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
     jobs.extend((0..h.controls.len()).map(Job::Control));
     jobs.extend((0..h.controls.len()).map(Job::Guidance));
     jobs.extend((0..h.roles.len()).map(Job::Role));
+    jobs.extend((0..h.risks.len()).map(Job::Risk));
     jobs.extend((0..h.roles.len()).map(|r| Job::Reading(Some(r))));
     jobs.extend((0..h.roles.len()).map(|r| Job::ReadingPack(Some(r))));
     jobs.extend(
@@ -167,10 +190,14 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Soa => urls::SOA.to_owned(),
         Job::Roles => urls::ROLES.to_owned(),
         Job::Role(i) => urls::role(&h.roles[i].id),
+        Job::Risks => urls::RISKS.to_owned(),
+        Job::Risk(i) => urls::risk(&h.risks[i].id),
+        Job::TreatmentPlan => urls::TREATMENT_PLAN.to_owned(),
         Job::Page(i) => h.pages[i].url.clone(),
         Job::Contents => urls::CONTENTS.to_owned(),
         Job::NotFound => urls::NOT_FOUND.to_owned(),
         Job::Print => urls::PRINT.to_owned(),
+        Job::Clauses => urls::CLAUSES.to_owned(),
         Job::Status => urls::STATUS.to_owned(),
         Job::Reading(None) => urls::READING.to_owned(),
         Job::Reading(Some(r)) => urls::reading(&h.roles[r].id),
@@ -221,10 +248,11 @@ pub fn render_pages(
     Ok(jobs.len())
 }
 
-/// Writes what is not a rendered page: `soa.csv`, `reading-lists.csv`,
-/// static files, assets.
+/// Writes what is not a rendered page: `soa.csv`, `risks.csv`,
+/// `reading-lists.csv`, static files, assets.
 fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
     let csv = csv::soa(h);
+    let risks_csv = csv::risks(h);
     let reading = csv::reading_lists(h);
     let copies = theme
         .statics
@@ -243,13 +271,16 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
         )
         .chain(rayon::iter::once(out.write(urls::SOA_CSV, csv.as_bytes())))
         .chain(rayon::iter::once(
+            out.write(urls::RISKS_CSV, risks_csv.as_bytes()),
+        ))
+        .chain(rayon::iter::once(
             out.write(urls::READING_CSV, reading.as_bytes()),
         ))
         .filter_map(|r| r.err().map(|e| e.diagnostic()))
         .collect::<Vec<_>>();
     match fs::one_write_error(copies) {
         Some(io) => Err(Diagnostics::from_iter([io])),
-        None => Ok(theme.statics.len() + h.assets.len() + 2),
+        None => Ok(theme.statics.len() + h.assets.len() + 3),
     }
 }
 
@@ -386,7 +417,7 @@ impl<'a> Renderer<'a> {
         let (template, section) = match job {
             Job::Home => {
                 let status = views::status(h, refs);
-                ctx.insert("page", &h.home().map(views::page));
+                ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
                 ctx.insert("summary", &views::summary(h, &status));
                 ctx.insert("status", &status);
                 ctx.insert("everyone", &views::reading_choice(h, None));
@@ -464,9 +495,26 @@ impl<'a> Renderer<'a> {
                 ctx.insert("role", &views::role(h, refs, &h.roles[i]));
                 ("role.html", "roles")
             }
+            Job::Risks => {
+                ctx.insert("register", &register::register(h, refs));
+                ctx.insert("csv", urls::RISKS_CSV);
+                ("risks.html", "risks")
+            }
+            Job::Risk(i) => {
+                ctx.insert("risk", &register::risk(h, refs, &h.risks[i]));
+                ("risk.html", "risks")
+            }
+            Job::TreatmentPlan => {
+                ctx.insert("actions", &register::plan(h, refs));
+                ("treatment-plan.html", "risks")
+            }
             Job::Page(i) => {
-                ctx.insert("page", &views::page(&h.pages[i]));
+                ctx.insert("page", &views::page(h, refs, &h.pages[i]));
                 ("page.html", "pages")
+            }
+            Job::Clauses => {
+                ctx.insert("clauses", &views::clauses(h, refs));
+                ("clauses.html", "clauses")
             }
             Job::Contents => {
                 ctx.insert("folders", &views::contents(h));

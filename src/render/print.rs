@@ -11,10 +11,11 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::register;
 use super::views::{self, Refs};
 use super::{Renderer, io_error};
 use crate::diagnostics::Diagnostic;
-use crate::handbook::{Body, Control, Handbook, Page, Policy, Role, join, urls};
+use crate::handbook::{Body, Control, Handbook, Page, Policy, Risk, Role, join, urls};
 use crate::site::{Output, Stream};
 
 /// How a part of the print page is marked in the rendered `print.html`: the
@@ -31,6 +32,7 @@ const CHUNK: usize = 256;
 enum Part {
     Home,
     Policies,
+    Risks,
     Controls,
     Guidance,
     Roles,
@@ -38,9 +40,10 @@ enum Part {
 }
 
 impl Part {
-    const ALL: [Part; 6] = [
+    const ALL: [Part; 7] = [
         Part::Home,
         Part::Policies,
+        Part::Risks,
         Part::Controls,
         Part::Guidance,
         Part::Roles,
@@ -51,6 +54,7 @@ impl Part {
         match self {
             Part::Home => "home",
             Part::Policies => "policies",
+            Part::Risks => "risks",
             Part::Controls => "controls",
             Part::Guidance => "guidance",
             Part::Roles => "roles",
@@ -67,6 +71,7 @@ impl Part {
         match self {
             Part::Home => h.home().map(Doc::Page).into_iter().collect(),
             Part::Policies => h.policies.iter().map(Doc::Policy).collect(),
+            Part::Risks => h.risks.iter().map(Doc::Risk).collect(),
             Part::Controls => h.controls.iter().map(Doc::Control).collect(),
             Part::Guidance => h.controls.iter().map(Doc::Guidance).collect(),
             Part::Roles => h.roles.iter().map(Doc::Role).collect(),
@@ -87,6 +92,7 @@ enum Doc<'a> {
     Control(&'a Control),
     Guidance(&'a Control),
     Role(&'a Role),
+    Risk(&'a Risk),
     Page(&'a Page),
 }
 
@@ -98,6 +104,7 @@ impl<'a> Doc<'a> {
             Doc::Control(c) => urls::control(c.info().id),
             Doc::Guidance(c) => urls::guidance(c.info().id),
             Doc::Role(r) => urls::role(&r.id),
+            Doc::Risk(r) => urls::risk(&r.id),
             Doc::Page(p) => p.url.clone(),
         }
     }
@@ -109,6 +116,7 @@ impl<'a> Doc<'a> {
             Doc::Control(c) => c.statement.as_ref().map(|s| &*s.body),
             Doc::Guidance(c) => c.guidance.as_ref().map(|g| &*g.body),
             Doc::Role(r) => Some(&r.body),
+            Doc::Risk(r) => Some(&r.body),
             Doc::Page(p) => Some(&p.body),
         }
     }
@@ -126,6 +134,12 @@ pub struct Shell<'a> {
     pub policies: String,
     /// The Statement of Applicability.
     pub soa: Vec<views::SoaRow<'a>>,
+    /// The risk register: heat maps and rows.
+    pub register: register::Register<'a>,
+    /// The treatment plan's open actions.
+    pub plan: Vec<register::ActionView>,
+    /// Every risk, by id.
+    pub risks: String,
     /// All 93 controls, in clause order.
     pub controls: String,
     /// ISO/IEC 27002 entries of all controls, with the organisation's guidance.
@@ -144,6 +158,9 @@ pub fn shell<'a>(h: &'a Handbook, refs: &Refs) -> Shell<'a> {
         home_anchor: urls::HOME,
         policies: Part::Policies.marker(),
         soa: views::soa(h, refs),
+        register: register::register(h, refs),
+        plan: register::plan(h, refs),
+        risks: Part::Risks.marker(),
         controls: Part::Controls.marker(),
         guidance: Part::Guidance.marker(),
         roles: Part::Roles.marker(),
@@ -188,6 +205,8 @@ fn printed(h: &Handbook) -> HashSet<String> {
         .collect();
     printed.insert(urls::HOME.to_owned());
     printed.insert(urls::SOA.to_owned());
+    printed.insert(urls::RISKS.to_owned());
+    printed.insert(urls::TREATMENT_PLAN.to_owned());
     printed
 }
 
@@ -295,8 +314,14 @@ fn fragment(
             ctx.insert("role", &view);
             "print/role.html"
         }
+        Doc::Risk(risk) => {
+            let mut view = register::risk(h, refs, risk);
+            point(Some(&mut view.body), html);
+            ctx.insert("risk", &view);
+            "print/risk.html"
+        }
         Doc::Page(p) => {
-            let mut view = views::page(p);
+            let mut view = views::page(h, refs, p);
             point(Some(&mut view.body), html);
             ctx.insert("page", &view);
             "print/page.html"

@@ -7,12 +7,16 @@
 
 use serde::Serialize;
 
+use super::register::{RiskRefs, RiskUse};
+use crate::catalog::clauses::{Generated, clauses as clause_catalog};
 use crate::catalog::{Attributes, Theme};
-use crate::content::meta::{Classification, Date, Evidence, Extra, Revision};
+use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, SignOff};
+use crate::handbook::clauses::{ItemState, Readiness, Source};
 use crate::handbook::{
-    Audience, Control, ControlState, Guidance, Handbook, Page, Policy, Review, Role, urls,
+    Audience, ClauseRef, Control, ControlState, Guidance, Handbook, Page, Policy, Review, Role,
+    urls,
 };
-use crate::markdown::Heading;
+use crate::markdown::{Heading, Piece};
 
 /// A link to a page.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +82,8 @@ pub struct Refs {
     pub roles: Vec<Link>,
     /// One per control.
     pub controls: Vec<ControlRef>,
+    /// Roles by id, and the risks of each control.
+    pub risks: RiskRefs,
 }
 
 impl Refs {
@@ -117,6 +123,7 @@ impl Refs {
             policies,
             roles,
             controls,
+            risks: RiskRefs::new(h),
         }
     }
 
@@ -143,17 +150,17 @@ pub struct ReviewView {
 }
 
 fn review(h: &Handbook, p: &Policy) -> ReviewView {
-    let (state, days) = match h.review(p) {
+    review_on(h, p.review)
+}
+
+fn review_on(h: &Handbook, date: Option<Date>) -> ReviewView {
+    let (state, days) = match h.review_on(date) {
         Review::Unscheduled => ("unscheduled", None),
         Review::Overdue(d) => ("overdue", Some(d)),
         Review::DueSoon(d) => ("due-soon", Some(d)),
         Review::Scheduled => ("scheduled", None),
     };
-    ReviewView {
-        date: p.review,
-        state,
-        days,
-    }
+    ReviewView { date, state, days }
 }
 
 /// A policy as listed on other pages.
@@ -171,6 +178,14 @@ pub struct PolicyRow {
     pub classification: Classification,
     /// Next review.
     pub review: ReviewView,
+    /// Date it took effect.
+    pub effective: Option<Date>,
+    /// Approving role.
+    pub approver: Option<Link>,
+    /// Who approved the current version, and when.
+    pub approved: Option<SignOff>,
+    /// When its source last changed, if known.
+    pub changed: Option<Date>,
 }
 
 /// Lists policies as rows.
@@ -189,6 +204,10 @@ pub fn policy_rows(
                 version: p.version.clone(),
                 classification: p.classification,
                 review: review(h, p),
+                effective: p.effective,
+                approver: p.approver.map(|a| refs.roles[a].clone()),
+                approved: p.approved.clone(),
+                changed: p.source.changed,
             }
         })
         .collect()
@@ -203,7 +222,7 @@ pub struct BodyView<'a> {
     pub headings: Vec<&'a Heading>,
 }
 
-fn body(b: &crate::handbook::Body) -> BodyView<'_> {
+pub(super) fn body(b: &crate::handbook::Body) -> BodyView<'_> {
     BodyView {
         html: &b.html,
         headings: b.headings.iter().filter(|h| h.level == 2).collect(),
@@ -243,10 +262,35 @@ pub struct PolicyView<'a> {
     pub controls: Vec<ControlRef>,
     /// Revision history.
     pub history: &'a [Revision],
+    /// Who approved the current version, and when.
+    pub approved: Option<&'a SignOff>,
+    /// Clauses 4–10 it is documented information for.
+    pub clauses: Vec<Link>,
     /// Free-form values.
     pub extra: &'a Extra,
     /// The text.
     pub body: BodyView<'a>,
+}
+
+/// Links to the clauses a document lists, on the clauses page.
+fn clause_links(refs: &[ClauseRef]) -> Vec<Link> {
+    let catalog = clause_catalog();
+    refs.iter()
+        .map(|r| {
+            let c = &catalog.clauses[r.clause];
+            let title = match r.item {
+                Some(i) => format!(
+                    "Clause {} {}",
+                    catalog.required[i].key, catalog.required[i].what
+                ),
+                None => format!("Clause {} {}", c.id, c.heading),
+            };
+            Link {
+                url: urls::clause(c.id),
+                title,
+            }
+        })
+        .collect()
 }
 
 /// Builds the view of one policy.
@@ -272,6 +316,8 @@ pub fn policy<'a>(h: &Handbook, refs: &Refs, p: &'a Policy) -> PolicyView<'a> {
         audience,
         controls: refs.controls(&p.controls),
         history: &p.history,
+        approved: p.approved.as_ref(),
+        clauses: clause_links(&p.clauses),
         extra: &p.extra,
         body: body(&p.body),
     }
@@ -300,6 +346,10 @@ pub struct ControlView<'a> {
     pub applicable: Option<bool>,
     /// Why included or excluded.
     pub justification: Option<&'a str>,
+    /// The justification in pieces, with its links.
+    pub justification_pieces: Option<&'a [Piece]>,
+    /// The risks it treats, in place or planned.
+    pub risks: Vec<RiskUse>,
     /// Source of the statement.
     pub source: Option<&'a str>,
     /// When the source last changed, if known.
@@ -332,6 +382,8 @@ pub fn control<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> ControlView<'a>
         has_statement: s.is_some(),
         applicable: s.map(|s| s.applicable),
         justification: s.map(|s| s.justification.as_str()),
+        justification_pieces: s.map(|s| s.justification_pieces.as_slice()),
+        risks: refs.risks.of_control(c.index).to_vec(),
         source: s.map(|s| s.source.rel.as_str()),
         changed: s.and_then(|s| s.source.changed),
         policies: refs.policies(&c.policies),
@@ -399,8 +451,16 @@ pub struct SoaRow<'a> {
     pub applicable: Option<bool>,
     /// Why.
     pub justification: Option<&'a str>,
+    /// The justification in pieces, with its links.
+    pub justification_pieces: Option<&'a [Piece]>,
     /// Implementing documents.
     pub documents: Vec<Link>,
+    /// The risks it treats, in place or planned.
+    pub risks: Vec<RiskUse>,
+    /// Titles of the evidence that it operates.
+    pub evidence: Vec<&'a str>,
+    /// When its statement last changed, if known.
+    pub changed: Option<Date>,
 }
 
 /// The SoA, one row per control in clause order.
@@ -413,7 +473,13 @@ pub fn soa<'a>(h: &'a Handbook, refs: &Refs) -> Vec<SoaRow<'a>> {
                 control: refs.controls[c.index].clone(),
                 applicable: s.map(|s| s.applicable),
                 justification: s.map(|s| s.justification.as_str()),
+                justification_pieces: s.map(|s| s.justification_pieces.as_slice()),
                 documents: refs.policies(&c.policies),
+                risks: refs.risks.of_control(c.index).to_vec(),
+                evidence: s.map_or_else(Vec::new, |s| {
+                    s.evidence.iter().map(|e| e.title.0.as_str()).collect()
+                }),
+                changed: s.and_then(|s| s.source.changed),
             }
         })
         .collect()
@@ -450,6 +516,10 @@ pub struct RoleView<'a> {
     pub reading_url: String,
     /// The link to its printable onboarding pack.
     pub pack_url: String,
+    /// Risks it owns.
+    pub owns_risks: Vec<super::register::RiskRef>,
+    /// Open risk treatment actions it must carry out.
+    pub actions: Vec<super::register::ActionView>,
     /// Free-form values.
     pub extra: &'a Extra,
     /// Responsibilities.
@@ -458,7 +528,10 @@ pub struct RoleView<'a> {
 
 /// Builds the view of one role.
 pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
+    let (owns_risks, actions) = super::register::of_role(h, refs, &r.id);
     RoleView {
+        owns_risks,
+        actions,
         id: &r.id,
         title: &r.title,
         source: &r.source.rel,
@@ -517,6 +590,16 @@ pub struct PageView<'a> {
     pub changed: Option<Date>,
     /// Its language, when its front matter names one.
     pub language: Option<&'a str>,
+    /// Owning role, for a managed document or record.
+    pub owner: Option<Link>,
+    /// Version label.
+    pub version: Option<&'a str>,
+    /// Next review, if scheduled.
+    pub review: Option<ReviewView>,
+    /// Clauses 4–10 it is documented information for.
+    pub clauses: Vec<Link>,
+    /// Whether it shows document details (owner, version, review or clauses).
+    pub managed: bool,
     /// Free-form values.
     pub extra: &'a Extra,
     /// The text.
@@ -524,14 +607,209 @@ pub struct PageView<'a> {
 }
 
 /// Builds the view of one plain page.
-pub fn page(p: &Page) -> PageView<'_> {
+pub fn page<'a>(h: &Handbook, refs: &Refs, p: &'a Page) -> PageView<'a> {
     PageView {
         title: &p.title,
         source: &p.source.rel,
         changed: p.source.changed,
         language: p.source.language.as_deref(),
+        owner: p.owner.map(|o| refs.roles[o].clone()),
+        version: p.version.as_deref(),
+        review: p.review.map(|d| review_on(h, Some(d))),
+        clauses: clause_links(&p.clauses),
+        managed: p.owner.is_some()
+            || p.version.is_some()
+            || p.review.is_some()
+            || !p.clauses.is_empty(),
         extra: &p.extra,
         body: body(&p.body),
+    }
+}
+
+/// A document that addresses a clause, as the clauses page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseDocument {
+    /// Link to it.
+    pub link: Link,
+    /// "Policy", "Page" or "Generated".
+    pub kind: &'static str,
+    /// Owning role, if any.
+    pub owner: Option<Link>,
+    /// Version label, if any.
+    pub version: Option<String>,
+    /// Next review, if scheduled.
+    pub review: Option<ReviewView>,
+}
+
+/// An item of documented information that a clause requires.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseItem {
+    /// `6.1.3 d`
+    pub key: &'static str,
+    /// What it is.
+    pub what: &'static str,
+    /// The clause that asks for it.
+    pub clause: &'static str,
+    /// The clause's place on the clauses page.
+    pub clause_url: String,
+    /// `present`, `review-overdue` or `missing`, and its label.
+    pub state: Badge,
+    /// The documents that provide it.
+    pub documents: Vec<ClauseDocument>,
+}
+
+/// One clause on the clauses page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseView {
+    /// `6.1.2`
+    pub id: &'static str,
+    /// Its anchor on the page, `clause-6.1.2`.
+    pub anchor: String,
+    /// Its short heading.
+    pub heading: &'static str,
+    /// What it is about, in our words.
+    pub summary: &'static str,
+    /// 0 for a top-level clause.
+    pub depth: usize,
+    /// The documents that list it (or a clause above it).
+    pub documents: Vec<ClauseDocument>,
+    /// The documented information it requires.
+    pub items: Vec<ClauseItem>,
+}
+
+/// Readiness counts, for the clauses page and the home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadinessSummary {
+    /// Required items.
+    pub total: usize,
+    /// Provided, review not overdue.
+    pub present: usize,
+    /// Provided, review overdue.
+    pub overdue: usize,
+    /// Not provided.
+    pub missing: usize,
+}
+
+/// The clauses page.
+#[derive(Debug, Serialize)]
+pub struct ClausesView {
+    /// The counts.
+    pub summary: ReadinessSummary,
+    /// Every required item, in clause order.
+    pub items: Vec<ClauseItem>,
+    /// Every clause, in document order.
+    pub clauses: Vec<ClauseView>,
+}
+
+impl From<ItemState> for Badge {
+    fn from(s: ItemState) -> Self {
+        Badge {
+            key: s.key(),
+            label: s.label(),
+        }
+    }
+}
+
+fn clause_document(h: &Handbook, refs: &Refs, source: Source) -> ClauseDocument {
+    match source {
+        Source::Policy(i) => {
+            let p = &h.policies[i];
+            ClauseDocument {
+                link: refs.policies[i].clone(),
+                kind: "Policy",
+                owner: Some(refs.roles[p.owner].clone()),
+                version: p.version.clone(),
+                review: p.review.map(|d| review_on(h, Some(d))),
+            }
+        }
+        Source::Page(i) => {
+            let p = &h.pages[i];
+            ClauseDocument {
+                link: Link {
+                    url: p.url.clone(),
+                    title: p.title.clone(),
+                },
+                kind: "Page",
+                owner: p.owner.map(|o| refs.roles[o].clone()),
+                version: p.version.clone(),
+                review: p.review.map(|d| review_on(h, Some(d))),
+            }
+        }
+        Source::Generated(g) => {
+            let (url, title) = match g {
+                Generated::Soa => (urls::SOA, "Statement of Applicability"),
+                Generated::RiskRegister => (urls::RISKS, "Risk register"),
+                Generated::TreatmentPlan => (urls::TREATMENT_PLAN, "Risk treatment plan"),
+            };
+            ClauseDocument {
+                link: Link {
+                    url: url.to_owned(),
+                    title: title.to_owned(),
+                },
+                kind: "Generated",
+                owner: None,
+                version: None,
+                review: None,
+            }
+        }
+    }
+}
+
+/// The readiness counts.
+pub fn readiness_summary(r: &Readiness) -> ReadinessSummary {
+    ReadinessSummary {
+        total: r.items.len(),
+        present: r.count(ItemState::Present),
+        overdue: r.count(ItemState::ReviewOverdue),
+        missing: r.count(ItemState::Missing),
+    }
+}
+
+/// Builds the clauses page: readiness, then every clause with its documents.
+pub fn clauses(h: &Handbook, refs: &Refs) -> ClausesView {
+    let catalog = clause_catalog();
+    let readiness = crate::handbook::clauses::readiness(h);
+    let items: Vec<ClauseItem> = readiness
+        .items
+        .iter()
+        .map(|item| {
+            let required = &catalog.required[item.item];
+            let clause = catalog.clauses[required.clause].id;
+            ClauseItem {
+                key: required.key,
+                what: required.what,
+                clause,
+                clause_url: urls::clause(clause),
+                state: item.state.into(),
+                documents: item
+                    .sources
+                    .iter()
+                    .map(|&s| clause_document(h, refs, s))
+                    .collect(),
+            }
+        })
+        .collect();
+    let clauses = catalog
+        .clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ClauseView {
+            id: c.id,
+            anchor: format!("clause-{}", c.id),
+            heading: c.heading,
+            summary: c.summary,
+            depth: c.depth(),
+            documents: readiness.by_clause[i]
+                .iter()
+                .map(|&s| clause_document(h, refs, s))
+                .collect(),
+            items: c.required.iter().map(|&r| items[r].clone()).collect(),
+        })
+        .collect();
+    ClausesView {
+        summary: readiness_summary(&readiness),
+        items,
+        clauses,
     }
 }
 
@@ -590,7 +868,7 @@ pub struct StateCount {
 
 /// The home page's at-a-glance status.
 #[derive(Debug, Serialize)]
-pub struct Status {
+pub struct Status<'a> {
     /// Number of policies.
     pub policies: usize,
     /// Number of roles.
@@ -607,10 +885,12 @@ pub struct Status {
     pub due_soon: Vec<PolicyRow>,
     /// The window "soon" means, in days.
     pub window_days: i32,
+    /// The risks at a glance; None when there are none.
+    pub risks: Option<super::register::Summary<'a>>,
 }
 
 /// Computes the at-a-glance status.
-pub fn status(h: &Handbook, refs: &Refs) -> Status {
+pub fn status<'a>(h: &'a Handbook, refs: &Refs) -> Status<'a> {
     let states = ControlState::ALL
         .iter()
         .map(|&s| StateCount {
@@ -643,6 +923,7 @@ pub fn status(h: &Handbook, refs: &Refs) -> Status {
         overdue: with_review(|r| matches!(r, Review::Overdue(_))),
         due_soon: with_review(|r| matches!(r, Review::DueSoon(_))),
         window_days: h.config.check.review_warning_days,
+        risks: super::register::summary(h, refs),
     }
 }
 
@@ -886,6 +1167,22 @@ pub fn summary(h: &Handbook, status: &Status) -> Vec<StatusCard> {
         url: format!("{}#reviews", urls::STATUS),
         alert: overdue > 0,
     });
+    if let Some(risks) = &status.risks {
+        let above = risks.above_appetite.len();
+        let late = risks.overdue.len();
+        cards.push(StatusCard {
+            name: "risks",
+            value: risks.open.to_string(),
+            label: format!(
+                "open risk{} · {above} above the appetite · {late} action{} overdue",
+                if risks.open == 1 { "" } else { "s" },
+                if late == 1 { "" } else { "s" },
+            ),
+            parts: Vec::new(),
+            url: urls::href(urls::RISKS),
+            alert: above > 0 || late > 0,
+        });
+    }
     cards.push(StatusCard {
         name: "policies",
         value: status.policies.to_string(),

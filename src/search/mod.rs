@@ -84,17 +84,20 @@ pub enum DocKind {
     Role = 3,
     /// A plain page.
     Page = 4,
+    /// A risk of the register.
+    Risk = 5,
     /// An onboarding reading list.
-    ReadingList = 5,
+    ReadingList = 6,
 }
 
 /// Labels of the kinds, by their code.
-pub const KIND_LABELS: [&str; 6] = [
+pub const KIND_LABELS: [&str; 7] = [
     "Policy",
     "Annex A control",
     "ISO 27002 guidance",
     "Role",
     "Page",
+    "Risk",
     "Reading list",
 ];
 
@@ -151,7 +154,12 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
         None => book,
     };
     let mut docs = Vec::with_capacity(
-        h.policies.len() + 2 * h.controls.len() + 2 * h.roles.len() + h.pages.len() + 1,
+        h.policies.len()
+            + 2 * h.controls.len()
+            + 2 * h.roles.len()
+            + h.pages.len()
+            + h.risks.len()
+            + 1,
     );
     for p in &h.policies {
         let mut fields = vec![
@@ -299,6 +307,54 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: 0,
             status: 0,
             owner: 0,
+            sections: Cow::Borrowed(&r.body.sections),
+            stemming: stemming(&r.source),
+            fields,
+        });
+    }
+    let role_index = |id: &str| h.roles.iter().position(|r| r.id == id);
+    for r in &h.risks {
+        let owner = role_index(&r.owner);
+        let owner_title = owner.map_or_else(|| r.owner.clone(), role_title);
+        let level = |a: Option<crate::handbook::Assessed>| {
+            a.map(|a| h.config.risk.levels[a.level].name.as_str())
+        };
+        let mut fields = vec![
+            (Field::Id, r.id.clone()),
+            (Field::Title, r.title.clone()),
+            (Field::Attribute, owner_title.clone()),
+        ];
+        fields.extend(
+            r.assets
+                .iter()
+                .chain(&r.threats)
+                .chain(&r.vulnerabilities)
+                .map(|t| (Field::Text, t.clone())),
+        );
+        fields.extend(
+            r.existing_controls
+                .iter()
+                .chain(&r.planned_controls())
+                .map(|&c| (Field::Attribute, catalog.controls[c].id.to_owned())),
+        );
+        fields.extend(
+            r.treatment
+                .actions
+                .iter()
+                .map(|a| (Field::Text, a.title.clone())),
+        );
+        let subtitle = match (level(r.current), level(r.expected())) {
+            (Some(c), Some(e)) => format!("Owner: {owner_title} · current {c} · residual {e}"),
+            _ => format!("Owner: {owner_title} · not scored"),
+        };
+        docs.push(Doc {
+            url: urls::risk(&r.id),
+            title: format!("{} {}", r.id, r.title),
+            kind: DocKind::Risk,
+            subtitle,
+            theme: 0,
+            status: 0,
+            owner: owner.map_or(0, |o| o + 1),
             sections: Cow::Borrowed(&r.body.sections),
             stemming: stemming(&r.source),
             fields,

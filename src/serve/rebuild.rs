@@ -189,6 +189,7 @@ fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
             }
         }
         jobs.extend(h.roles.iter().position(|r| is(&r.source)).map(Job::Role));
+        jobs.extend(h.risks.iter().position(|r| is(&r.source)).map(Job::Risk));
         jobs.extend(
             h.pages
                 .iter()
