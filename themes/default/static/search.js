@@ -386,10 +386,22 @@
       return f;
     }
 
+    /** The panel hangs from the header (so it fits the screen at any width),
+     *  just below the search box, wherever the header has wrapped it. */
+    function place() {
+      var host = panel.offsetParent;
+      if (!host || panel.hidden) return;
+      var below = input.getBoundingClientRect().bottom - host.getBoundingClientRect().top;
+      panel.style.top = Math.round(below + 6) + "px";
+    }
+
     function open(yes) {
       panel.hidden = !yes;
       input.setAttribute("aria-expanded", yes ? "true" : "false");
-      if (yes) load("index").then(fillFilters, function () {});
+      if (yes) {
+        place();
+        load("index").then(fillFilters, function () {});
+      }
     }
 
     function options() { return list.querySelectorAll("[role=option]"); }
@@ -510,6 +522,7 @@
     document.addEventListener("click", function (e) {
       if (!box.contains(e.target)) open(false);
     });
+    window.addEventListener("resize", place);
   }
 
   S.search = search;
