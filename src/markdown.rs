@@ -6,7 +6,9 @@
 //! `id`s, tables get a scrolling wrapper for narrow screens. Broken links
 //! come back with their byte offset so they can be reported at file:line.
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostics::Rule;
 use crate::sanitize::{Excess, MAX_ATTRIBUTES, MAX_DEPTH, Nesting};
@@ -90,6 +92,30 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A GitHub alert (`> [!WARNING]`) opens a callout: a box with the role
+/// `note` (it is part of the text, not a landmark or a live alert), whose
+/// kind is its visible title.
+fn callout_start(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
+        }
+    }
 }
 
 /// How raw HTML written in Markdown is treated.
@@ -218,6 +244,10 @@ pub fn render_with(body: &str, resolver: &impl Resolve, raw: RawHtml) -> Rendere
                 events.push(Event::End(TagEnd::Table));
                 Event::Html(CowStr::Borrowed("</div>\n"))
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                Event::Html(CowStr::Borrowed(callout_start(kind)))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::Borrowed("</div>\n")),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 has_language |= !crate::highlight::language(&info).is_empty();
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
@@ -667,6 +697,29 @@ mod tests {
                 .contains(r#"<a href="../policies/backup.html">this</a>"#)
         );
         assert!(r.broken.is_empty());
+    }
+
+    #[test]
+    fn github_alerts_become_callouts_with_a_title() {
+        let body = "> [!WARNING]\n> Never share your **password**.\n\n> [!TIP]\n> Use the manager.\n\n> A plain quote.\n";
+        for raw in [RawHtml::Sanitize, RawHtml::Allow] {
+            let r = render_with(&format!("{body}\n<b>raw</b>\n"), &Fixed, raw);
+            assert!(
+                r.html.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Never share your <strong>password</strong>.</p>\n</div>"),
+                "{}",
+                r.html
+            );
+            assert!(r.html.contains("<p class=\"callout-title\">Tip</p>"));
+            assert!(
+                r.html
+                    .contains("<blockquote>\n<p>A plain quote.</p>\n</blockquote>")
+            );
+        }
+        let r = render(body, &Fixed);
+        assert_eq!(
+            r.sections[0].text,
+            "Never share your password. Use the manager. A plain quote."
+        );
     }
 
     #[test]

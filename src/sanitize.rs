@@ -16,11 +16,12 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 256;
 
 /// The sanitiser for bodies with raw HTML: ammonia's safe defaults, plus
-/// what our own Markdown output uses (heading ids, table wrappers, task list
-/// checkboxes, column alignment).
+/// what our own Markdown output uses (heading ids, table wrappers, callouts'
+/// `role`, task list checkboxes, column alignment).
 static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class", "tabindex"])
+        .add_tag_attributes("div", ["role"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])

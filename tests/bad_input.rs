@@ -462,3 +462,40 @@ fn a_missing_theme_folder_is_reported_in_book_toml() {
         &[("book.toml", 5, "config", "theme folder")],
     );
 }
+
+#[test]
+fn a_language_that_is_not_a_language_tag_is_refused() {
+    fails_with(
+        |r| {
+            edit_file(r, "procedures/backup.md", |t| {
+                t.replace("weight: 1", "weight: 1\nlanguage: German")
+            })
+        },
+        &[(
+            "procedures/backup.md",
+            4,
+            "front-matter",
+            "`German` is not a language tag: write one such as `de`, `pt-PT` or `ja`",
+        )],
+    );
+}
+
+#[test]
+fn a_page_cannot_take_the_path_of_a_reading_list_or_the_status_page() {
+    fails_with(
+        |r| {
+            write(
+                r,
+                "content/reading/engineer.md",
+                "---\ntitle: Mine\n---\nText.\n",
+            );
+            write(r, "content/status.md", "---\ntitle: Status\n---\nText.\n");
+            write(r, "content/reading-lists.csv", "a,b\n");
+        },
+        &[
+            ("reading/engineer.md", 1, "reserved-path", ""),
+            ("status.md", 1, "reserved-path", ""),
+            ("reading-lists.csv", 1, "reserved-path", ""),
+        ],
+    );
+}

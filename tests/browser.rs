@@ -8,10 +8,12 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::chrome::{eval, open, wait_for};
 use common::*;
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::{Browser, Tab};
 use serde_json::Value;
 
@@ -63,6 +65,11 @@ fn search_as(tab: &Tab, query: &str, key_by_key: bool) -> Vec<Hit> {
         tab,
         "Array.from(document.querySelectorAll('#search-results [role=option]')).every(li => li.hasAttribute('data-snippet'))",
     );
+    shown(tab)
+}
+
+/// The results shown in the search panel.
+fn shown(tab: &Tab) -> Vec<Hit> {
     let json = eval(
         tab,
         "JSON.stringify(Array.from(document.querySelectorAll('#search-results [role=option]')).map(li => ({kind: li.querySelector('.sr-kind').textContent, title: li.querySelector('.sr-title').textContent, href: li.getAttribute('href'), snippet: li.querySelector('.sr-snippet').innerHTML})))",
@@ -76,6 +83,28 @@ fn search_as(tab: &Tab, query: &str, key_by_key: bool) -> Vec<Hit> {
             snippet: v["snippet"].as_str().unwrap().to_owned(),
         })
         .collect()
+}
+
+/// Shows more results of the current search until there are `n` or no more.
+fn more_results(tab: &Tab, n: usize) -> Vec<Hit> {
+    loop {
+        let count = eval(
+            tab,
+            "document.querySelectorAll('#search-results [role=option]').length",
+        )
+        .as_u64()
+        .unwrap() as usize;
+        let more = eval(tab, "!document.querySelector('.search-more').hidden") == Value::Bool(true);
+        if count >= n || !more {
+            break;
+        }
+        eval(tab, "document.querySelector('.search-more').click(); true");
+        wait_for(
+            tab,
+            &format!("document.querySelectorAll('#search-results [role=option]').length > {count}"),
+        );
+    }
+    shown(tab)
 }
 
 /// Chooses `value` in the search filter `name` (kind, theme, status, owner).
@@ -476,6 +505,356 @@ fn a_failed_save_shows_a_styled_overlay_at_the_top_of_the_open_page() {
         eval(&tab, "document.getElementById('ismsbook-errors') === null"),
         Value::Bool(true)
     );
+}
+
+/// Makes the page's viewport `width` × `height` CSS pixels, as on a phone
+/// below 800 px (overlay scroll bars, no zoom).
+fn resize(tab: &Tab, width: u32, height: u32) {
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile: width < 800,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
+/// The bounding box of the element `selector`: [left, top, right, bottom].
+fn rect(tab: &Tab, selector: &str) -> [f64; 4] {
+    let json = eval(
+        tab,
+        &format!(
+            "(() => {{ const r = document.querySelector({}).getBoundingClientRect(); return JSON.stringify([r.left, r.top, r.right, r.bottom]); }})()",
+            serde_json::to_string(selector).unwrap()
+        ),
+    );
+    serde_json::from_str(json.as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn the_first_screen_on_a_phone_offers_the_role_picker() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    resize(&tab, 390, 844);
+    open(
+        &tab,
+        &format!("file://{}", site().join("index.html").display()),
+    );
+    let heading = rect(&tab, "#start-new-heading");
+    assert!(
+        heading[1] >= 0.0 && heading[3] <= 844.0,
+        "heading at {heading:?}"
+    );
+    // Every choice is on the first screen, and none leaves it sideways.
+    let choices = eval(
+        &tab,
+        "JSON.stringify(Array.from(document.querySelectorAll('.role-picker a')).map(a => { const r = a.getBoundingClientRect(); return [a.getAttribute('href'), r.left, r.right, r.bottom]; }))",
+    );
+    let choices: Vec<(String, f64, f64, f64)> =
+        serde_json::from_str(choices.as_str().unwrap()).unwrap();
+    assert!(choices.len() >= 12, "{choices:?}");
+    assert_eq!(choices[0].0, "reading/index.html");
+    for (href, left, right, bottom) in &choices {
+        assert!(
+            *left >= 0.0 && *right <= 390.0 && *bottom <= 844.0,
+            "{href} at {left}–{right}, bottom {bottom}"
+        );
+    }
+    // The auditors' summary follows right after, and it is short.
+    let summary = rect(&tab, ".start-audit");
+    assert!(summary[1] < 900.0, "status starts at {}", summary[1]);
+    assert!(
+        summary[3] - summary[1] < 600.0,
+        "status is {} px tall",
+        summary[3] - summary[1]
+    );
+    // Following a choice opens that role's checklist.
+    eval(
+        &tab,
+        "document.querySelector('.role-picker a[href=\"reading/engineer.html\"]').click(); true",
+    );
+    wait_for(
+        &tab,
+        "location.href.endsWith('reading/engineer.html') && document.readyState === 'complete'",
+    );
+    let h1 = eval(&tab, "document.querySelector('h1').textContent");
+    assert_eq!(h1.as_str(), Some("Reading list: Software Engineer"));
+}
+
+/// The checkboxes of a reading list: policy id → (checked, note).
+fn ticks(tab: &Tab) -> BTreeMap<String, (bool, String)> {
+    wait_for(
+        tab,
+        "!document.querySelector('[data-reading-status]').hidden",
+    );
+    let json = eval(
+        tab,
+        "JSON.stringify(Array.from(document.querySelectorAll('li[data-policy]')).map(li => [li.getAttribute('data-policy'), li.querySelector('input').checked, li.querySelector('.reading-when').textContent]))",
+    );
+    let list: Vec<(String, bool, String)> = serde_json::from_str(json.as_str().unwrap()).unwrap();
+    list.into_iter().map(|(id, c, n)| (id, (c, n))).collect()
+}
+
+fn progress(tab: &Tab) -> String {
+    eval(
+        tab,
+        "document.querySelector('[data-reading-count]').textContent",
+    )
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+fn tick(tab: &Tab, policy: &str) {
+    eval(
+        tab,
+        &format!("document.querySelector('li[data-policy=\"{policy}\"] input').click(); true"),
+    );
+}
+
+#[test]
+fn reading_list_ticks_survive_a_reload_and_a_new_version_clears_them() {
+    let Some(chromium) = chromium() else { return };
+    // A copy of the example, to publish a new version of a policy.
+    let book = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &book.path().join("content"));
+    let settings = std::fs::read_to_string(repo().join("book.toml")).unwrap();
+    write(
+        book.path(),
+        "book.toml",
+        &settings.replace("theme = \"themes/default\"", ""),
+    );
+    let dest = book.path().join("site");
+    let run = build(book.path(), &dest);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    let list = format!("file://{}", dest.join("reading/engineer.html").display());
+    open(&tab, &list);
+    eval(&tab, "localStorage.clear(); true");
+    open(&tab, &list);
+    let before = ticks(&tab);
+    assert_eq!(before.len(), 12);
+    assert!(before.values().all(|(checked, _)| !checked));
+    assert_eq!(progress(&tab), "0 of 12 read");
+    let checkbox = eval(
+        &tab,
+        "document.querySelector('li[data-policy=backup] input').getAttribute('aria-label')",
+    );
+    assert_eq!(checkbox.as_str(), Some("Read: Backup Policy, 2.0"));
+
+    tick(&tab, "backup");
+    tick(&tab, "acceptable-use");
+    assert_eq!(progress(&tab), "2 of 12 read");
+
+    // A reload keeps them; so does another list that holds the same policy.
+    open(&tab, &list);
+    let after = ticks(&tab);
+    assert!(after["backup"].0 && after["acceptable-use"].0, "{after:?}");
+    assert!(after["backup"].1.starts_with("read 20"), "{after:?}");
+    assert_eq!(progress(&tab), "2 of 12 read");
+    open(
+        &tab,
+        &format!("file://{}", dest.join("reading/index.html").display()),
+    );
+    assert!(ticks(&tab)["acceptable-use"].0);
+    assert_eq!(progress(&tab), "1 of 8 read");
+
+    // Backup Policy 2.1 is published: it is unread again, the other stays read.
+    edit(book.path(), "content/policies/backup.md", |t| {
+        t.replace("version: \"2.0\"", "version: \"2.1\"")
+    });
+    assert_eq!(build(book.path(), &dest).code, 0);
+    open(&tab, &list);
+    let updated = ticks(&tab);
+    assert!(!updated["backup"].0, "{updated:?}");
+    assert_eq!(updated["backup"].1, "new version since you read 2.0");
+    assert!(updated["acceptable-use"].0);
+    assert_eq!(progress(&tab), "1 of 12 read");
+    // Unticking forgets it.
+    tick(&tab, "acceptable-use");
+    open(&tab, &list);
+    assert_eq!(progress(&tab), "0 of 12 read");
+    eval(&tab, "localStorage.clear(); true");
+}
+
+#[test]
+fn the_search_panel_stays_on_screen_at_every_width() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    for width in [360, 390, 600, 768, 900, 1024, 1280] {
+        resize(&tab, width, 800);
+        open(
+            &tab,
+            &format!("file://{}", site().join("policies/backup.html").display()),
+        );
+        let hits = search(&tab, "access");
+        assert!(!hits.is_empty());
+        let w = f64::from(width);
+        for part in [
+            ".search-panel",
+            ".search-filters",
+            "#search-results [role=option] .sr-title",
+        ] {
+            let [left, top, right, _] = rect(&tab, part);
+            assert!(
+                left >= 0.0 && right <= w && top >= 0.0,
+                "{part} at {width} px: {left}–{right}"
+            );
+        }
+        // Just below the search box.
+        let input = rect(&tab, "#search-input");
+        let panel = rect(&tab, ".search-panel");
+        assert!(
+            panel[1] >= input[3] - 1.0 && panel[1] - input[3] < 40.0,
+            "{width} px: {input:?} {panel:?}"
+        );
+    }
+}
+
+#[test]
+fn search_finds_reading_lists_evidence_and_ranks_text_above_attributes() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(
+        &tab,
+        &format!("file://{}", site().join("index.html").display()),
+    );
+
+    // What new staff type finds the reading lists (everyone's first) and
+    // the role pages, whose reading lists they show.
+    for query in ["onboarding", "reading list", "new starter"] {
+        let hits = search(&tab, query);
+        assert_eq!(hits[0].kind, "Reading list", "{query}: {hits:?}");
+        assert!(
+            hits[0].href.ends_with("reading/index.html"),
+            "{query}: {hits:?}"
+        );
+        let hits = more_results(&tab, 40);
+        for (kind, path) in [
+            ("Reading list", "reading/engineer.html"),
+            ("Role", "roles/engineer.html"),
+        ] {
+            assert!(
+                hits.iter()
+                    .any(|h| h.kind == kind && h.href.starts_with(path)),
+                "{query}: no {path} in {hits:?}"
+            );
+        }
+    }
+    let hits = search(&tab, "onboarding software engineer");
+    assert!(hits[0].href.ends_with("reading/engineer.html"), "{hits:?}");
+
+    // Evidence: a location, and a title.
+    let hits = search(&tab, "screenlock");
+    assert!(hits[0].href.ends_with("controls/7.7.html"), "{hits:?}");
+    let hits = search(&tab, "clockoffsethigh");
+    assert!(hits[0].href.ends_with("controls/8.17.html"), "{hits:?}");
+
+    // Words in a title or the text rank above the same word as an
+    // ISO/IEC 27002 attribute ("#Confidentiality") shared by many pages:
+    // a guidance page whose text has no word of that stem (English stems:
+    // `integrity` and `integration` are one) matches on the attribute.
+    for (query, stem) in [
+        ("confidential", "confidenti"),
+        ("integrity", "integr"),
+        ("availability", "avail"),
+    ] {
+        search(&tab, query);
+        let hits = more_results(&tab, 60);
+        let attribute_only = |h: &Hit| {
+            if h.kind != "ISO 27002 guidance" {
+                return false;
+            }
+            let path = h.href.split('#').next().unwrap();
+            let page = read(site(), path)
+                .to_lowercase()
+                .replace(&format!("#{stem}"), "");
+            !page.contains(stem)
+        };
+        let first = hits.iter().position(attribute_only).unwrap_or(hits.len());
+        assert!(first > 0, "{query}: {hits:?}");
+        assert!(
+            hits[first..].iter().all(attribute_only),
+            "{query}: a page with the word ranks below one with the attribute only: {hits:?}"
+        );
+    }
+    let hits = search(&tab, "confidential");
+    assert!(
+        hits.iter().take(5).any(|h| h
+            .href
+            .starts_with("policies/information-classification.html")),
+        "{hits:?}"
+    );
+
+    // The page language: Portuguese words are not cut by English rules.
+    let hits = search(&tab, "cacifo");
+    assert!(
+        hits[0].href.starts_with("lisbon/regras-do-escritorio.html"),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn search_folds_sharp_s_and_reads_german_and_japanese_pages() {
+    let Some(chromium) = chromium() else { return };
+    let book = fixture("minimal");
+    write(
+        book.path(),
+        "content/de/datensicherung.md",
+        "---\ntitle: Datensicherung\nlanguage: de\n---\nDie Größe der Sicherungen wird täglich geprüft.\n",
+    );
+    write(
+        book.path(),
+        "content/ja/kanri.md",
+        "---\ntitle: 情報資産の管理\nlanguage: ja\n---\n情報資産の台帳は、情報セキュリティ管理者が四半期ごとに見直す。\n",
+    );
+    let dest = book.path().join("site");
+    let run = build(book.path(), &dest);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&dest, "de/datensicherung.html");
+    assert!(page.contains(r#"<html lang="de">"#), "{page}");
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(
+        &tab,
+        &format!("file://{}", dest.join("index.html").display()),
+    );
+
+    // The browser cuts queries as the index does (src/search/tokenize.rs).
+    let terms = eval(
+        &tab,
+        "JSON.stringify(ismsSearch.terms('Die Größe der STRAẞE: A.5.15 情報資産の管理 ガイド 鍵'))",
+    );
+    assert_eq!(
+        terms.as_str().unwrap(),
+        r#"["die","grosse","der","strasse","5.15","情報","報資","資産","産の","の管","管理","ガイ","イド","鍵"]"#
+    );
+    let hits = search(&tab, "grosse ");
+    assert!(hits[0].href.ends_with("de/datensicherung.html"), "{hits:?}");
+    assert!(hits[0].snippet.contains("<mark>Größe</mark>"), "{hits:?}");
+    // German stemming: the singular finds the plural.
+    let hits = search(&tab, "sicherung ");
+    assert!(hits[0].href.ends_with("de/datensicherung.html"), "{hits:?}");
+    let hits = search(&tab, "台帳");
+    assert!(hits[0].href.ends_with("ja/kanri.html"), "{hits:?}");
+    assert!(hits[0].snippet.contains("<mark>台帳</mark>"), "{hits:?}");
+    let hits = search(&tab, "セキュリティ");
+    assert!(hits[0].href.ends_with("ja/kanri.html"), "{hits:?}");
 }
 
 #[test]

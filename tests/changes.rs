@@ -210,7 +210,11 @@ fn changes_since_a_tag_lists_what_was_added_edited_renamed_and_removed() {
     // Reachable from the clauses page and the home page.
     assert!(read(&site, "clauses.html").contains("href=\"changes.html\""));
     let home = read(&site, "index.html");
-    assert!(home.contains("<a class=\"card\" href=\"changes.html\"><span class=\"card-value\">5</span><span class=\"card-label\">Documents changed since v2025.1</span></a>"), "{home}");
+    assert!(home.contains("<a href=\"changes.html\"><span class=\"status-value\">5</span> <span class=\"status-label\">documents changed since v2025.1</span></a>"), "{home}");
+    assert!(
+        home.contains("<a href=\"clauses.html\"><span class=\"status-value\">"),
+        "{home}"
+    );
 }
 
 #[test]
@@ -311,7 +315,7 @@ fn without_git_or_without_an_audit_the_page_explains() {
     assert!(page.contains("No audit is set. To list the changes since your last audit, add <code>[audit]</code> with <code>since = \"v2025.1\"</code>"), "{page}");
     assert!(page.contains("<strong>The changes cannot be listed:</strong> the content folder is not in a git repository, or git is not installed."), "{page}");
     let home = read(&site, "index.html");
-    assert!(home.contains("<span class=\"card-value\">—</span><span class=\"card-label\">Documents changed in the last 12 months</span>"), "{home}");
+    assert!(home.contains("<a href=\"changes.html\"><span class=\"status-value\">—</span> <span class=\"status-label\">documents changed in the last 12 months</span></a>"), "{home}");
 
     // In git, the last 12 months by default.
     let book = audited_handbook();

@@ -152,11 +152,10 @@ fn soa_page_and_csv_have_93_rows_that_agree_with_the_statements() {
     }
 }
 
-#[test]
-fn role_reading_lists_hold_exactly_the_policies_addressed_to_them() {
-    let dir = repo().join("content/policies");
-    let mut audiences: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
+/// Policy id → (title, audience as written), from the example's sources.
+fn audiences() -> BTreeMap<String, (String, Vec<String>)> {
+    let mut audiences = BTreeMap::new();
+    for entry in std::fs::read_dir(repo().join("content/policies")).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let id = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -168,14 +167,49 @@ fn role_reading_lists_hold_exactly_the_policies_addressed_to_them() {
             ),
         );
     }
-    for entry in std::fs::read_dir(repo().join("content/roles")).unwrap() {
-        let role = entry
-            .unwrap()
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    audiences
+}
+
+fn role_ids() -> Vec<String> {
+    let mut roles: Vec<String> = std::fs::read_dir(repo().join("content/roles"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    roles.sort();
+    roles
+}
+
+/// The policies whose audience is `all` or names `role` (None: `all` only).
+fn expected_list(role: Option<&str>) -> BTreeSet<String> {
+    audiences()
+        .into_iter()
+        .filter(|(_, (_, aud))| aud.iter().any(|a| a == "all" || Some(a.as_str()) == role))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The `data-policy` ids of a reading-list page, in order.
+fn checklist(page: &str) -> Vec<String> {
+    attribute_values(page, "data-policy")
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn role_reading_lists_hold_exactly_the_policies_addressed_to_them() {
+    let everyone = expected_list(None);
+    assert!(everyone.len() >= 5, "everyone reads {everyone:?}");
+    for role in role_ids() {
+        let expected = expected_list(Some(&role));
+        // The role page's section.
         let page = read(site(), &format!("roles/{role}.html"));
         let list_start = page
             .find("Onboarding reading list")
@@ -184,18 +218,134 @@ fn role_reading_lists_hold_exactly_the_policies_addressed_to_them() {
             &page[list_start..page[list_start..].find("</section>").unwrap() + list_start];
         let shown: BTreeSet<String> = attribute_values(section, "href")
             .into_iter()
-            .map(|h| {
-                h.trim_start_matches("../policies/")
-                    .trim_end_matches(".html")
-                    .to_owned()
-            })
-            .collect();
-        let expected: BTreeSet<String> = audiences
-            .iter()
-            .filter(|(_, (_, aud))| aud.iter().any(|a| a == "all" || *a == role))
-            .map(|(id, _)| id.clone())
+            .filter_map(|h| h.strip_prefix("../policies/"))
+            .map(|h| h.trim_end_matches(".html").to_owned())
             .collect();
         assert_eq!(shown, expected, "reading list of {role}");
+        assert!(section.contains(&format!(r#"href="../reading/{role}.html""#)));
+        assert!(section.contains(&format!(r#"href="../reading/print/{role}.html""#)));
+
+        // The checklist: everyone's policies first, then the role's own.
+        let list = checklist(&read(site(), &format!("reading/{role}.html")));
+        assert_eq!(
+            list.iter().cloned().collect::<BTreeSet<_>>(),
+            expected,
+            "{role}"
+        );
+        assert_eq!(list.len(), expected.len(), "{role}: no policy twice");
+        let first_own = list
+            .iter()
+            .position(|p| !everyone.contains(p))
+            .unwrap_or(list.len());
+        assert!(
+            list[..first_own].iter().all(|p| everyone.contains(p)),
+            "{role}: {list:?}"
+        );
+        assert!(
+            list[first_own..].iter().all(|p| !everyone.contains(p)),
+            "{role}: {list:?}"
+        );
+        // A list of its own: every role reads something everyone does not.
+        assert!(first_own < list.len(), "{role} has no policy of its own");
+    }
+    let hub = checklist(&read(site(), "reading/index.html"));
+    assert_eq!(hub.into_iter().collect::<BTreeSet<_>>(), everyone);
+}
+
+#[test]
+fn reading_lists_csv_has_one_row_per_role_and_policy() {
+    let raw = std::fs::read(site().join("reading-lists.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(raw.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "Role",
+            "Role id",
+            "Policy id",
+            "Title",
+            "Version",
+            "Minutes",
+            "URL"
+        ]
+    );
+    let mut by_role: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let audiences = audiences();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let (role, policy) = (row[1].to_owned(), row[2].to_owned());
+        assert_eq!(row[3], audiences[&policy].0, "title of {policy}");
+        let source =
+            std::fs::read_to_string(repo().join(format!("content/policies/{policy}.md"))).unwrap();
+        assert_eq!(
+            Some(row[4].to_owned()),
+            field(&source, "version"),
+            "{policy}"
+        );
+        assert!(row[5].parse::<u32>().unwrap() >= 1);
+        assert_eq!(row[6], format!("policies/{policy}.html"));
+        assert!(site().join(&row[6]).is_file());
+        if role.is_empty() {
+            assert_eq!(&row[0], "Everyone");
+        }
+        by_role.entry(role).or_default().insert(policy);
+    }
+    assert_eq!(by_role.remove(""), Some(expected_list(None)));
+    for role in role_ids() {
+        assert_eq!(
+            by_role.remove(&role),
+            Some(expected_list(Some(&role))),
+            "{role}"
+        );
+    }
+    assert!(by_role.is_empty(), "{by_role:?}");
+}
+
+#[test]
+fn onboarding_packs_hold_each_policy_in_full_and_a_sign_off_line_for_it() {
+    for role in role_ids() {
+        let pack = read(site(), &format!("reading/print/{role}.html"));
+        let expected = expected_list(Some(&role));
+        let (doc, sheet) = pack.split_at(
+            pack.find(r#"id="signoff-heading""#)
+                .expect("sign-off sheet"),
+        );
+        for policy in &expected {
+            // Its full text, under the anchor the list links to.
+            assert!(
+                doc.contains(&format!(
+                    r#"<article class="print-doc" id="policies/{policy}.html">"#
+                )),
+                "{role}: {policy}"
+            );
+            assert!(
+                doc.contains(&format!(r##"href="#policies/{policy}.html""##)),
+                "{role}: {policy}"
+            );
+            let source =
+                std::fs::read_to_string(repo().join(format!("content/policies/{policy}.md")))
+                    .unwrap();
+            let title = field(&source, "title").unwrap();
+            let version = field(&source, "version").unwrap();
+            assert!(
+                sheet.contains(&format!(
+                    "<td>{title}</td><td>{version}</td><td class=\"blank\"></td>"
+                )),
+                "{role}: sign-off row for {policy}"
+            );
+        }
+        assert_eq!(
+            doc.matches(r#"<article class="print-doc""#).count(),
+            expected.len()
+        );
+        for line in ["<dt>Name</dt>", "<dt>Signature</dt>", "<dt>Date</dt>"] {
+            assert!(sheet.contains(line), "{role}: {line}");
+        }
     }
 }
 
@@ -313,11 +463,57 @@ fn no_page_requests_another_host() {
 }
 
 #[test]
-fn home_shows_status_and_reviews_relative_to_today() {
+fn home_offers_every_reading_list_and_a_compact_status() {
     let home = read(site(), "index.html");
-    assert!(home.contains("Reviews overdue"));
+    let picker = &home[home
+        .find(r#"<ul class="role-picker">"#)
+        .expect("role picker")..];
+    let picker = &picker[..picker.find("</ul>").unwrap()];
+    let mut links = attribute_values(picker, "href");
+    assert_eq!(links.remove(0), "reading/index.html");
+    let roles: Vec<String> = role_ids()
+        .iter()
+        .map(|r| format!("reading/{r}.html"))
+        .collect();
+    assert_eq!(
+        links.into_iter().collect::<BTreeSet<_>>(),
+        roles.iter().map(String::as_str).collect()
+    );
+    // The status: small cards, each leading to what it counts.
+    let cards = &home[home
+        .find(r#"<ul class="status-cards">"#)
+        .expect("status cards")..];
+    let cards = &cards[..cards.find("</section>").unwrap()];
+    for (name, url) in [
+        ("controls", "soa.html"),
+        ("gaps", "status.html#gaps"),
+        ("reviews", "status.html#reviews"),
+        ("policies", "policies/index.html"),
+        ("roles", "roles/index.html"),
+    ] {
+        let at = cards
+            .find(&format!("status-card status-{name}"))
+            .unwrap_or_else(|| panic!("{name} card"));
+        assert!(
+            cards[at..].contains(&format!(r#"<a href="{url}">"#)),
+            "{name} card links to {url}"
+        );
+    }
     // physical-security's review (2026-10-31) has passed on 2026-11-24.
-    let overdue = &home[home
+    assert!(cards.contains("status-reviews status-alert"), "{cards}");
+    assert!(
+        cards.contains("policy review overdue · 1 due in 30 days"),
+        "{cards}"
+    );
+    // Long lists live on the status page, not on the home page.
+    assert!(!home.contains("<caption>Overdue</caption>"));
+    assert!(!home.contains(r#"class="inline-list gaps""#));
+}
+
+#[test]
+fn status_page_lists_gaps_and_reviews_relative_to_today() {
+    let status = read(site(), "status.html");
+    let overdue = &status[status
         .find("<caption>Overdue</caption>")
         .expect("overdue table")..];
     let overdue = &overdue[..overdue.find("</table>").unwrap()];
@@ -326,10 +522,12 @@ fn home_shows_status_and_reviews_relative_to_today() {
         "{overdue}"
     );
     assert!(overdue.contains("Overdue by 24 days"));
-    let soon = &home[home
+    let soon = &status[status
         .find("<caption>Due in the next 30 days</caption>")
         .expect("due-soon table")..];
     assert!(soon[..soon.find("</table>").unwrap()].contains("policies/supplier-security.html"));
+    assert!(status.contains(r#"<h2 id="gaps">"#));
+    assert!(status.contains("Every Annex A control has an implementation statement."));
 }
 
 #[test]

@@ -82,8 +82,11 @@ fn relations_declared_on_either_side_show_on_both() {
     assert!(policy.contains("../controls/5.15.html"));
     // Controls without a statement are shown as gaps.
     assert!(c518.contains("Gap: no implementation statement"));
+    let status = read(&site, "status.html");
+    assert!(status.contains("Controls with no statement yet"));
+    assert!(status.contains(r#"<a href="controls/5.18.html">5.18 Access rights</a>"#));
     let home = read(&site, "index.html");
-    assert!(home.contains("Controls with no statement yet"));
+    assert!(home.contains(r#"<span class="status-value">91</span> <span class="status-label">controls without a statement</span>"#), "{home}");
 }
 
 #[test]
@@ -113,7 +116,7 @@ fn review_dates_follow_today_then_source_date_epoch() {
     // secure-development is due 2026-12-01.
     let run = build(book.path(), &dest);
     assert_eq!(run.code, 0);
-    assert!(read(&dest, "index.html").contains("Due in 7 days"));
+    assert!(read(&dest, "status.html").contains("Due in 7 days"));
 
     // 2026-12-05T00:00:00Z: four days overdue.
     let run: Run = ismsbook()
@@ -126,9 +129,9 @@ fn review_dates_follow_today_then_source_date_epoch() {
         .unwrap()
         .into();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let home = read(&dest, "index.html");
-    assert!(home.contains("Overdue by 4 days"), "{home}");
-    assert!(home.contains("built 2026-12-05"));
+    let status = read(&dest, "status.html");
+    assert!(status.contains("Overdue by 4 days"), "{status}");
+    assert!(status.contains("built 2026-12-05"));
 }
 
 #[test]
@@ -454,4 +457,211 @@ fn a_rebuild_leaves_unchanged_pages_as_they_were() {
     assert_eq!(stamp("procedures/backup.html"), procedure);
     assert_ne!(stamp("policies/access-control.html").0, policy.0);
     assert!(read(&dest, "policies/access-control.html").contains("A new closing line."));
+}
+
+#[test]
+fn a_document_in_another_language_is_marked_and_the_interface_is_not() {
+    let (_book, site) = built(|r| {
+        edit(r, "content/policies/secure-development.md", |t| {
+            t.replacen("---\n", "---\nlanguage: de\n", 1).replace(
+                "title: Secure Development Policy",
+                "title: Richtlinie zur sicheren Entwicklung",
+            )
+        });
+    });
+    let page = read(&site, "policies/secure-development.html");
+    assert!(page.contains(r#"<html lang="de">"#), "{page}");
+    assert!(page.contains(r#"<header class="site-header" lang="en">"#));
+    assert!(page.contains(r#"<footer class="site-footer" lang="en">"#));
+    assert!(
+        page.contains(r#"<div lang="en">"#),
+        "the metadata is in the book's language"
+    );
+    // Pages in the book's language carry no extra attributes.
+    let other = read(&site, "policies/access-control.html");
+    assert!(other.contains(r#"<html lang="en">"#));
+    assert!(!other.contains(r#"<header class="site-header" lang="#));
+    // Lists that name it mark its title; so does the print page.
+    let list = read(&site, "reading/engineer.html");
+    assert!(
+        list.contains(r#"lang="de">Richtlinie zur sicheren Entwicklung</a>"#),
+        "{list}"
+    );
+    let print = read(&site, "print.html");
+    assert!(print.contains(r#"<h1 lang="de">Richtlinie zur sicheren Entwicklung</h1>"#));
+    let pack = read(&site, "reading/print/engineer.html");
+    assert!(pack.contains(r#"<h1 lang="de">Richtlinie zur sicheren Entwicklung</h1>"#));
+}
+
+#[test]
+fn github_alerts_are_callouts_in_pages_and_print() {
+    let (_book, site) = built(|r| {
+        edit(r, "content/policies/access-control.md", |t| {
+            t + "\n> [!WARNING]\n> Never share your *password*.\n\n> [!NOTE]\n> Ask the [](role:ciso).\n"
+        });
+    });
+    let page = read(&site, "policies/access-control.html");
+    assert!(
+        page.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Never share your <em>password</em>.</p>\n</div>"),
+        "{page}"
+    );
+    assert!(page.contains(
+        r#"<p>Ask the <a href="../roles/ciso.html">Chief Information Security Officer</a>.</p>"#
+    ));
+    for printed in ["print.html", "reading/print/index.html"] {
+        let print = read(&site, printed);
+        assert!(
+            print.contains("<div class=\"callout callout-warning\" role=\"note\">"),
+            "{printed}"
+        );
+        assert!(
+            print.contains("<p class=\"callout-title\">Note</p>"),
+            "{printed}"
+        );
+    }
+}
+
+#[test]
+fn reading_lists_csv_quotes_fields_and_starts_urls_at_the_site_url() {
+    let (_book, site) = built(|r| {
+        edit(r, "book.toml", |t| {
+            t + "\n[output.html]\nsite-url = \"/isms/\"\n"
+        });
+        edit(r, "content/policies/access-control.md", |t| {
+            t.replace(
+                "title: Access Control Policy",
+                "title: \"Access, \\\"Control\\\" Policy\"",
+            )
+        });
+    });
+    let raw = read(&site, "reading-lists.csv");
+    assert!(raw.contains("\r\n"));
+    let mut reader = csv::Reader::from_reader(raw.as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            [
+                "Everyone",
+                "",
+                "access-control",
+                "Access, \"Control\" Policy",
+                "1.0",
+                "1",
+                "/isms/policies/access-control.html"
+            ],
+            [
+                "Chief Information Security Officer",
+                "ciso",
+                "access-control",
+                "Access, \"Control\" Policy",
+                "1.0",
+                "1",
+                "/isms/policies/access-control.html"
+            ],
+            [
+                "Software Engineer",
+                "engineer",
+                "access-control",
+                "Access, \"Control\" Policy",
+                "1.0",
+                "1",
+                "/isms/policies/access-control.html"
+            ],
+            [
+                "Software Engineer",
+                "engineer",
+                "secure-development",
+                "Secure Development Policy",
+                "",
+                "1",
+                "/isms/policies/secure-development.html"
+            ],
+        ]
+    );
+}
+
+#[test]
+fn reading_lists_say_so_when_no_policy_names_their_audience() {
+    let (_book, site) = built(|r| {
+        edit(r, "content/policies/access-control.md", |t| {
+            t.replace("audience: all\n", "")
+        });
+    });
+    let hub = read(&site, "reading/index.html");
+    assert!(hub.contains("No policy is on this list yet"), "{hub}");
+    assert!(!hub.contains("data-policy="));
+    let ciso = read(&site, "reading/ciso.html");
+    assert!(ciso.contains("No policy is on this list yet"));
+    let role = read(&site, "roles/ciso.html");
+    assert!(role.contains("No policy names this role, or everyone, in its audience."));
+    let pack = read(&site, "reading/print/ciso.html");
+    assert!(pack.contains("No policy is on this list yet"));
+    // The engineer's own policy is still there, under the role.
+    let engineer = read(&site, "reading/engineer.html");
+    assert!(engineer.contains(r#"<h2 id="own-heading">For the role Software Engineer</h2>"#));
+    assert!(!engineer.contains("everyone-heading"));
+}
+
+#[test]
+fn a_reading_list_without_javascript_is_a_plain_list_of_links() {
+    let (_book, site) = built(|_| {});
+    let list = read(&site, "reading/engineer.html");
+    // No checkbox in the page itself: static/reading.js adds them.
+    assert!(!list.contains("checkbox"), "{list}");
+    assert!(list.contains(r#"<script src="../static/reading.js" defer></script>"#));
+    assert!(list.contains(r#"<div class="reading-status" data-reading-status hidden>"#));
+    assert!(list.contains(
+        r#"<li data-policy="access-control" data-edition="1.0"><a href="../policies/access-control.html">Access Control Policy</a> <span class="note">version 1.0 · about 1 min</span></li>"#
+    ), "{list}");
+    // No version: the effective date, else nothing, is the edition.
+    assert!(list.contains(r#"<li data-policy="secure-development" data-edition="">"#));
+    // Nothing in the script sends anything anywhere.
+    let script = read(&site, "static/reading.js");
+    for call in [
+        "fetch(",
+        "XMLHttpRequest",
+        "sendBeacon",
+        "WebSocket",
+        "http",
+    ] {
+        assert!(!script.contains(call), "{call}");
+    }
+}
+
+#[test]
+fn a_reading_list_too_long_to_print_whole_gets_its_list_and_sheet() {
+    let (_book, site) = built(|r| {
+        for i in 0..101 {
+            write(
+                r,
+                &format!("content/policies/p{i:03}.md"),
+                &format!(
+                    "---\ntitle: Policy {i:03}\nowner: ciso\nversion: \"1.{i}\"\naudience: all\n---\nRead me.\n"
+                ),
+            );
+        }
+    });
+    let pack = read(&site, "reading/print/ciso.html");
+    assert!(
+        pack.contains("This list holds 102 policies, more than the 100 a pack prints in full"),
+        "{pack}"
+    );
+    assert!(!pack.contains(r#"<article class="print-doc""#));
+    // The list leads to the policies' pages; the sheet still lists them all.
+    assert!(pack.contains(r#"<a href="../../policies/p000.html">Policy 000</a>"#));
+    assert_eq!(
+        pack.matches(r#"<td class="blank"></td><td class="blank"></td>"#)
+            .count(),
+        102
+    );
+    // A shorter list prints whole.
+    let engineer = read(&site, "reading/print/engineer.html");
+    assert!(
+        engineer.contains("more than the 100"),
+        "the engineer reads 103 too"
+    );
 }

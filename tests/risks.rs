@@ -510,9 +510,15 @@ fn heat_maps_count_the_open_risks_in_each_cell() {
 #[test]
 fn the_home_page_and_the_treatment_plan_show_what_needs_doing() {
     let (_book, out) = built();
+    // The home page has a card; the status page has the summary.
     let home = read(&out, "index.html");
-    let part = &home[home.find(r#"<h3 id="risks">"#).unwrap()..];
-    let part = &part[..part.find("<h3 id=\"reviews\">").unwrap()];
+    let card = &home[home.find("status-card status-risks").unwrap()..];
+    let card = &card[..card.find("</li>").unwrap()];
+    assert!(card.contains("status-alert"), "{card}");
+    assert!(card.contains(r#"<a href="risks.html"><span class="status-value">8</span> <span class="status-label">open risks · 1 above the appetite · 1 action overdue</span></a>"#), "{card}");
+    let status = read(&out, "status.html");
+    let part = &status[status.find(r#"<h3 id="risks">"#).unwrap()..];
+    let part = &part[..part.find("<h2 id=\"reviews\">").unwrap()];
     assert!(part.contains("8 open risks"), "{part}");
     assert!(
         part.contains(r#"href="risks/R-05.html">R-05 Risk R-05</a>"#),

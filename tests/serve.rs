@@ -140,6 +140,47 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
 }
 
 #[test]
+fn a_policy_edit_reaches_the_reading_lists_and_packs_that_hold_it() {
+    let server = Server::start();
+    let mut page_socket = Page::open(&server);
+    let minutes = |page: &str| {
+        let (_, body) = get(&format!("{}{page}", server.url));
+        let at = body.find(r#"data-policy="backup""#).expect("backup listed");
+        let note = &body[at..at + body[at..].find("</li>").unwrap()];
+        note.split("about ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(minutes("reading/engineer.html"), "4");
+    // A thousand words more: about five minutes more.
+    edit(&server.path("policies/backup.md"), |t| {
+        t + "\n\nAppendix: kingfisher-restore-note. " + &"word ".repeat(1000) + "\n"
+    });
+    page_socket.wait_reload();
+    assert_eq!(minutes("reading/engineer.html"), "9");
+    let (_, pack) = get(&format!("{}reading/print/engineer.html", server.url));
+    assert!(
+        pack.contains("kingfisher-restore-note"),
+        "the pack holds the new text"
+    );
+    let (_, role) = get(&format!("{}roles/engineer.html", server.url));
+    assert!(
+        role.contains("2.0 · 9 min"),
+        "the role page shows the new time"
+    );
+    let (_, csv) = get(&format!("{}reading-lists.csv", server.url));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("Software Engineer,engineer,backup,") && l.contains(",9,")),
+        "{csv}"
+    );
+}
+
+#[test]
 fn a_changed_title_reaches_every_page_that_shows_it() {
     let server = Server::start();
     let mut page = Page::open(&server);

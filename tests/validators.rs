@@ -107,15 +107,24 @@ fn nu_html_checker_reports_no_errors() {
     eprintln!("Nu HTML Checker: 0 errors in {pages} pages, the stylesheets and favicon.svg");
 }
 
-/// One page of each kind, and one with highlighted code.
-const PAGES: [&str; 12] = [
+/// One page of each kind, one with highlighted code, one in another
+/// language with callouts, the risk register, and the onboarding pages (a
+/// reading list with its checkboxes, everyone's list, an onboarding pack,
+/// the status page), the clauses page and the changes page.
+const PAGES: [&str; 18] = [
     "index.html",
     "policies/access-control.html",
+    "policies/acceptable-use.html",
     "controls/5.15.html",
     "guidance/5.15.html",
     "roles/ciso.html",
     "soa.html",
     "procedures/restore-test.html",
+    "lisbon/regras-do-escritorio.html",
+    "reading/index.html",
+    "reading/engineer.html",
+    "reading/print/engineer.html",
+    "status.html",
     "risks.html",
     "risks/R-05.html",
     "treatment-plan.html",

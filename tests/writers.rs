@@ -210,8 +210,8 @@ fn a_file_in_a_misspelt_kind_folder_is_told_which_folder_it_belongs_in() {
     assert!(
         run.stdout.contains(
             "content/policy/backup.md:3:1: error[front-matter]: unknown field `audience`; a plain \
-             page takes `title`, `weight`, `owner`, `version`, `review`, `clauses`, `updated`, \
-             `extra`\n  |\n3 | audience: all\n  | ^\n  = help: \
+             page takes `title`, `weight`, `owner`, `version`, `review`, `clauses`, `language`, \
+             `updated`, `extra`\n  |\n3 | audience: all\n  | ^\n  = help: \
              files in `policy/` are read as plain pages. The folders `policies/` policies, \
              `controls/` control statements, `guidance/` ISO/IEC 27002 guidance, `roles/` roles, \
              `risks/` risks hold their own kinds; did you mean `policies/`? Move the file to \

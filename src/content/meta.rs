@@ -126,6 +126,52 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// A document's language, as a BCP 47 tag (`de`, `pt-PT`, `ja`), when it
+/// differs from the book's: the page's `lang` attribute, and how search
+/// reads its words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Language(pub String);
+
+impl Language {
+    /// Checks the shape of a language tag: a 2–3 letter language (every
+    /// language registered has one) and subtags of 1–8 letters or digits,
+    /// joined by `-`.
+    pub fn parse(text: &str) -> Result<Language, String> {
+        let tag = text.trim();
+        let mut parts = tag.split('-');
+        let primary = parts.next().unwrap_or("");
+        let primary_ok =
+            matches!(primary.len(), 2..=3) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if primary_ok && rest_ok {
+            Ok(Language(tag.to_owned()))
+        } else {
+            Err(format!(
+                "`{tag}` is not a language tag: write one such as `de`, `pt-PT` or `ja`"
+            ))
+        }
+    }
+
+    /// The primary language, lower case (`pt` of `pt-PT`).
+    pub fn primary(&self) -> String {
+        primary(&self.0)
+    }
+}
+
+/// The primary language of a tag, lower case (`pt` of `pt-PT`).
+pub fn primary(tag: &str) -> String {
+    tag.split('-').next().unwrap_or("").to_ascii_lowercase()
+}
+
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(d)?;
+        Language::parse(&text).map_err(de::Error::custom)
+    }
+}
+
 /// Who must read a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
@@ -345,6 +391,9 @@ pub struct PolicyMeta {
     /// Clauses 4–10 it is documented information for (`6.1.2`, `6.1.3 d`).
     #[serde(default)]
     pub clauses: Vec<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -375,6 +424,9 @@ pub struct ControlMeta {
     /// Evidence that it operates.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -402,6 +454,9 @@ pub struct RoleMeta {
     /// The role it reports to.
     #[serde(default)]
     pub reports_to: Option<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -417,6 +472,9 @@ pub struct GuidanceMeta {
     /// Title; defaults to the control's title.
     #[serde(default)]
     pub title: Option<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -446,6 +504,9 @@ pub struct PageMeta {
     /// Clauses 4–10 it is documented information for (`9.2.2`).
     #[serde(default)]
     pub clauses: Vec<Text>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -633,6 +694,9 @@ pub struct RiskMeta {
     /// The acceptance of the residual risk.
     #[serde(default)]
     pub acceptance: Option<Approval>,
+    /// Language, when it differs from the book's.
+    #[serde(default)]
+    pub language: Option<Language>,
     /// When the document last changed, if git should not be asked.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -659,6 +723,21 @@ mod tests {
                 .contains("YYYY-MM-DD")
         );
         assert!(Date::parse("2026-2-28").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked_for_shape() {
+        assert_eq!(Language::parse("pt-PT").unwrap().primary(), "pt");
+        assert_eq!(Language::parse(" de ").unwrap().0, "de");
+        assert!(Language::parse("zh-Hant-TW").is_ok());
+        for bad in ["", "German", "german language", "d", "de_DE", "de-", "x1"] {
+            assert!(
+                Language::parse(bad)
+                    .unwrap_err()
+                    .contains("not a language tag"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

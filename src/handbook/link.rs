@@ -209,6 +209,7 @@ pub fn link_with(
         pages,
         risks,
         assets: assets.clone(),
+        everyone: Vec::new(),
         history: committed.clone(),
     };
     for (index, statement) in statements {
@@ -783,9 +784,15 @@ impl<'a> Check<'a> {
         })
     }
 
-    /// Where the document came from; `updated` is its front-matter date.
-    pub(super) fn source(&self, updated: Option<Date>) -> Source {
+    /// Where the document came from; `updated` is its front-matter date,
+    /// `language` its front-matter language.
+    pub(super) fn source(
+        &self,
+        updated: Option<Date>,
+        language: Option<&meta::Language>,
+    ) -> Source {
         Source {
+            language: language.map(|l| l.0.clone()),
             path: self.doc.path.clone(),
             rel: self.doc.rel.clone(),
             hash: self.doc.hash,
@@ -828,7 +835,7 @@ fn link_policy(
         Some(Policy {
             id: id.to_owned(),
             title: m.title.0.clone(),
-            source: c.source(m.updated),
+            source: c.source(m.updated, m.language.as_ref()),
             owner: owner?,
             approver: match approver {
                 Some(a) => Some(a?),
@@ -844,6 +851,7 @@ fn link_policy(
             approved: m.approved.clone(),
             clauses: clauses?,
             extra: m.extra.clone(),
+            minutes: super::reading_minutes(&body.sections),
             body,
         })
     })();
@@ -903,7 +911,7 @@ fn link_statement(
     let body = c.body(&urls::control(catalog::catalog().controls[control].id));
     let statement = (|| {
         Some(Statement {
-            source: c.source(m.updated),
+            source: c.source(m.updated, m.language.as_ref()),
             applicable: m.applicable,
             cites_risks: justification.as_ref().map_or_else(Vec::new, |j| {
                 j.links
@@ -948,7 +956,7 @@ fn link_role(
         Some(Role {
             id: id.to_owned(),
             title: m.title.0.clone(),
-            source: c.source(m.updated),
+            source: c.source(m.updated, m.language.as_ref()),
             assignees: m.assignees.iter().map(|a| a.0.clone()).collect(),
             reports_to: match reports_to {
                 Some(r) => Some(r?),
@@ -976,7 +984,7 @@ fn link_guidance(
     let mut c = Check::new(index, cache, doc);
     let body = c.body(&urls::guidance(catalog::catalog().controls[control].id));
     let guidance = Guidance {
-        source: c.source(m.updated),
+        source: c.source(m.updated, m.language.as_ref()),
         title: m.title.as_ref().map(|t| t.0.clone()),
         extra: m.extra.clone(),
         body,
@@ -997,7 +1005,7 @@ fn link_page(
     let body = c.body(url);
     let page = (|| {
         Some(Page {
-            source: c.source(m.updated),
+            source: c.source(m.updated, m.language.as_ref()),
             url: url.to_owned(),
             title: m.title.0.clone(),
             weight: m.weight,
@@ -1111,6 +1119,9 @@ fn join_relations(handbook: &mut Handbook, sorted: &Sorted<'_>) {
             roles[boss].direct_reports.push(r);
         }
     }
+    handbook.everyone = (0..handbook.policies.len())
+        .filter(|&p| handbook.policies[p].audience == Some(Audience::All))
+        .collect();
     for (p, policy) in handbook.policies.iter().enumerate() {
         roles[policy.owner].owns_policies.push(p);
         if let Some(a) = policy.approver {
@@ -1121,6 +1132,11 @@ fn join_relations(handbook: &mut Handbook, sorted: &Sorted<'_>) {
                 role.reading_list.push(p);
             }
         }
+    }
+    for role in roles.iter_mut() {
+        // Everyone's policies first, then the role's own, each by title.
+        role.reading_list
+            .sort_by_key(|&p| handbook.policies[p].audience != Some(Audience::All));
     }
     for (c, control) in handbook.controls.iter().enumerate() {
         if let Some(owner) = control.statement.as_ref().and_then(|s| s.owner) {

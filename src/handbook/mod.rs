@@ -46,6 +46,45 @@ pub struct Body {
     pub anchor_links: Vec<AnchorLink>,
 }
 
+/// Words read per minute, for reading-time estimates: a steady pace for
+/// policy text, which is read with care.
+const WORDS_PER_MINUTE: usize = 200;
+/// Characters of Chinese or Japanese read per minute.
+const CJK_CHARS_PER_MINUTE: usize = 500;
+
+/// About how many minutes a text takes to read, at least 1. Words are
+/// counted between spaces; Chinese and Japanese, written without them, by
+/// characters.
+pub fn reading_minutes(sections: &[Section]) -> u32 {
+    let (mut words, mut cjk, mut in_word) = (0usize, 0usize, false);
+    for s in sections {
+        for c in s
+            .heading
+            .chars()
+            .chain([' '])
+            .chain(s.text.chars())
+            .chain([' '])
+        {
+            let space = if c.is_ascii() {
+                c.is_ascii_whitespace()
+            } else if crate::search::tokenize::is_cjk(c) {
+                cjk += 1;
+                true
+            } else {
+                c.is_whitespace()
+            };
+            if !space && !in_word {
+                words += 1;
+            }
+            in_word = !space;
+        }
+    }
+    let minutes = (words as f64 / WORDS_PER_MINUTE as f64
+        + cjk as f64 / CJK_CHARS_PER_MINUTE as f64)
+        .ceil() as u32;
+    minutes.max(1)
+}
+
 /// A link in a body to a heading anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnchorLink {
@@ -71,6 +110,8 @@ pub struct Source {
     pub changed: Option<Date>,
     /// What its working copy holds that is not committed, if anything.
     pub pending: Option<Pending>,
+    /// The language it is written in, when its front matter names one.
+    pub language: Option<String>,
 }
 
 /// Who must read a policy, resolved.
@@ -128,6 +169,8 @@ pub struct Policy {
     pub extra: Extra,
     /// The policy text.
     pub body: Arc<Body>,
+    /// About how many minutes it takes to read ([`reading_minutes`]).
+    pub minutes: u32,
 }
 
 /// A reference to a clause of 4–10, or to one item of documented
@@ -292,7 +335,8 @@ pub struct Role {
     pub approves_policies: Vec<usize>,
     /// Controls it owns.
     pub owns_controls: Vec<usize>,
-    /// Policies it must read: audience includes it, or is `all`.
+    /// Policies it must read: audience includes it, or is `all`. Those of
+    /// everyone come first, then its own, each by title.
     pub reading_list: Vec<usize>,
 }
 
@@ -353,6 +397,9 @@ pub struct Handbook {
     pub risks: Vec<Risk>,
     /// Files copied as they are.
     pub assets: Vec<Asset>,
+    /// Policies everyone must read (`audience: all`), by title: the
+    /// reading list of staff without a role, and the start of every role's.
+    pub everyone: Vec<usize>,
     /// The git history of the content folder, per file.
     pub history: Committed,
 }
@@ -420,6 +467,14 @@ pub mod urls {
     pub fn risk(id: &str) -> String {
         format!("risks/{id}.html")
     }
+    /// `reading/<id>.html`: a role's onboarding reading list.
+    pub fn reading(role: &str) -> String {
+        format!("reading/{role}.html")
+    }
+    /// `reading/print/<id>.html`: a role's printable onboarding pack.
+    pub fn reading_pack(role: &str) -> String {
+        format!("reading/print/{role}.html")
+    }
     /// The page of a plain Markdown file: `.md` becomes `.html`.
     pub fn page(rel: &str) -> String {
         match rel.strip_suffix(".md") {
@@ -463,6 +518,14 @@ pub mod urls {
     }
     /// The home page.
     pub const HOME: &str = "index.html";
+    /// The status in full: gaps and reviews (the home page has the summary).
+    pub const STATUS: &str = "status.html";
+    /// The reading lists: everyone's, and a link to each role's.
+    pub const READING: &str = "reading/index.html";
+    /// The onboarding pack of staff without a role: everyone's reading list.
+    pub const READING_PACK: &str = "reading/print/index.html";
+    /// Every reading list as CSV, for HR and learning systems.
+    pub const READING_CSV: &str = "reading-lists.csv";
     /// The theme's static files.
     pub const STATIC_DIR: &str = "static";
 
@@ -481,18 +544,49 @@ pub mod urls {
             PRINT,
             CLAUSES,
             CHANGES,
+            STATUS,
+            READING_CSV,
         ]
         .contains(&path.as_str())
             || path.starts_with("static/")
             || path.starts_with("search/")
             || (path.ends_with(".html")
-                && ["policies/", "controls/", "guidance/", "roles/", "risks/"]
-                    .iter()
-                    .any(|p| path.starts_with(p)))
+                && [
+                    "policies/",
+                    "controls/",
+                    "guidance/",
+                    "roles/",
+                    "risks/",
+                    "reading/",
+                ]
+                .iter()
+                .any(|p| path.starts_with(p)))
     }
 
     /// The prefix that leads from the page at `url` back to the site root.
     pub fn root_of(url: &str) -> String {
         "../".repeat(url.matches('/').count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(heading: &str, text: &str) -> Vec<Section> {
+        vec![Section {
+            anchor: None,
+            heading: heading.to_owned(),
+            text: text.to_owned(),
+        }]
+    }
+
+    #[test]
+    fn reading_time_counts_words_and_characters() {
+        assert_eq!(reading_minutes(&[]), 1, "at least a minute");
+        assert_eq!(reading_minutes(&text("Scope", &"word ".repeat(199))), 1);
+        assert_eq!(reading_minutes(&text("Scope", &"word ".repeat(200))), 2);
+        // Japanese has no spaces: 1,000 characters are two minutes.
+        assert_eq!(reading_minutes(&text("", &"情報".repeat(500))), 2);
     }
 }

@@ -323,8 +323,20 @@ impl<'a> DocResolver<'a> {
             urls::GUIDANCE,
             urls::ROLES,
             urls::HOME,
+            urls::STATUS,
+            urls::READING,
+            urls::READING_PACK,
+            urls::READING_CSV,
         ];
-        if self.index.assets.contains(&target) || generated.contains(&target.as_str()) {
+        let reading_list = target
+            .strip_prefix("reading/")
+            .map(|r| r.strip_prefix("print/").unwrap_or(r))
+            .and_then(|r| r.strip_suffix(".html"))
+            .is_some_and(|role| self.index.roles.contains_key(role));
+        if self.index.assets.contains(&target)
+            || generated.contains(&target.as_str())
+            || reading_list
+        {
             return Resolution::Rewrite {
                 href: format!("{}{}{fragment}", self.root, urls::href(&target)),
                 title: None,
@@ -589,6 +601,22 @@ mod tests {
         );
         assert_eq!(href(r.resolve("../img/flow.png")), "../img/flow.png");
         assert_eq!(href(r.resolve("../soa.html#c-5.15")), "../soa.html#c-5.15");
+        assert_eq!(
+            href(r.resolve("/reading/ciso.html")),
+            "../reading/ciso.html"
+        );
+        assert_eq!(
+            href(r.resolve("/reading/print/ciso.html")),
+            "../reading/print/ciso.html"
+        );
+        assert_eq!(
+            href(r.resolve("/reading/index.html")),
+            "../reading/index.html"
+        );
+        assert!(matches!(
+            r.resolve("/reading/nobody.html"),
+            Resolution::Broken(..)
+        ));
         let home = DocResolver::new(&ix, "index.md", "index.html");
         assert_eq!(
             href(home.resolve("procedures/restore.md")),

@@ -378,7 +378,7 @@ pub(super) fn link_risk(
     Some(Risk {
         id: id.to_owned(),
         title: m.title.trim().to_owned(),
-        source: c.source(m.updated),
+        source: c.source(m.updated, m.language.as_ref()),
         owner: owner?,
         status: m.status,
         reviewed: m.reviewed,

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::views::StatusCard;
 use crate::content::history::{Commit, FileStatus, Since};
 use crate::content::meta::{Date, Revision, SignOff};
 use crate::handbook::changes::{self, Changed, Changes, Document, Group};
@@ -71,17 +72,6 @@ pub struct ItemView {
     pub approved: Option<SignOff>,
 }
 
-/// The home page's line: how much changed since when.
-#[derive(Debug, Serialize)]
-pub struct ChangesCard {
-    /// Documents and files changed.
-    pub count: usize,
-    /// Whether the period was found (else the count means nothing).
-    pub known: bool,
-    /// "since v2025.1", "in the last 12 months".
-    pub label: String,
-}
-
 /// The view of `changes.html`.
 pub fn page(h: &Handbook, changes: &Changes) -> ChangesView {
     let groups = Group::ALL
@@ -118,17 +108,22 @@ pub fn page(h: &Handbook, changes: &Changes) -> ChangesView {
     }
 }
 
-/// The home page's summary of the changes.
-pub fn card(changes: &Changes) -> ChangesCard {
+/// The home page's card: how many documents changed since when.
+pub fn card(changes: &Changes) -> StatusCard {
     let label = match (&changes.since, changes.configured) {
-        (_, false) => "Documents changed in the last 12 months".to_owned(),
-        (Since::Date(d), true) => format!("Documents changed since {d}"),
-        (Since::Rev(r), true) => format!("Documents changed since {r}"),
+        (_, false) => "documents changed in the last 12 months".to_owned(),
+        (since, true) => format!("documents changed since {since}"),
     };
-    ChangesCard {
-        count: changes.files.len(),
-        known: changes.period.is_ok(),
+    StatusCard {
+        name: "changes",
+        value: match changes.period {
+            Ok(_) => changes.files.len().to_string(),
+            Err(_) => "—".to_owned(),
+        },
         label,
+        parts: Vec::new(),
+        url: urls::CHANGES.to_owned(),
+        alert: false,
     }
 }
 

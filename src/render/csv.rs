@@ -1,5 +1,6 @@
-//! CSV files for spreadsheets and auditors: the Statement of Applicability
-//! and the risk register, through one writer that every CSV of the site uses.
+//! CSV files for spreadsheets, auditors, HR and learning systems: the
+//! Statement of Applicability, the risk register and the reading lists,
+//! through one writer that every CSV of the site uses.
 //!
 //! A file is RFC 4180 (CRLF line ends, fields quoted when needed), starts
 //! with a UTF-8 byte-order mark so that spreadsheets read accents right,
@@ -8,7 +9,7 @@
 //! `=`, `+`, `-`, `@` (or their full-width forms), a tab or a carriage
 //! return gets a `'` in front, which spreadsheets show as text.
 
-use crate::handbook::{Assessed, Handbook};
+use crate::handbook::{Assessed, Handbook, urls};
 
 /// A CSV file being written, row by row.
 #[derive(Debug, Clone)]
@@ -227,6 +228,51 @@ pub fn risks(h: &Handbook) -> String {
             r.reviewed.to_string(),
             r.next_review.to_string(),
         ]);
+    }
+    csv.finish()
+}
+
+/// The header row of `reading-lists.csv`.
+pub const READING_HEADER: [&str; 7] = [
+    "Role",
+    "Role id",
+    "Policy id",
+    "Title",
+    "Version",
+    "Minutes",
+    "URL",
+];
+
+/// Every reading list, one row per role and policy: everyone's first (role
+/// `Everyone`, no role id), then each role's, everyone's policies included.
+/// URLs start at the site root, after `site-url` when it is set.
+pub fn reading_lists(h: &Handbook) -> String {
+    let base = h
+        .config
+        .html
+        .site_url
+        .as_deref()
+        .map(|u| format!("{}/", u.trim_end_matches('/')))
+        .unwrap_or_default();
+    let mut csv = Csv::new(&READING_HEADER);
+    let lists = std::iter::once(("Everyone", "", &h.everyone)).chain(
+        h.roles
+            .iter()
+            .map(|r| (r.title.as_str(), r.id.as_str(), &r.reading_list)),
+    );
+    for (role, id, list) in lists {
+        for &p in list {
+            let policy = &h.policies[p];
+            csv.row([
+                role,
+                id,
+                &policy.id,
+                &policy.title,
+                policy.version.as_deref().unwrap_or(""),
+                &policy.minutes.to_string(),
+                &format!("{base}{}", urls::href(&urls::policy(&policy.id))),
+            ]);
+        }
     }
     csv.finish()
 }

@@ -64,6 +64,14 @@ pub enum Job {
     Clauses,
     /// `changes.html`: what changed since the last audit.
     Changes,
+    /// `status.html`: gaps and reviews in full.
+    Status,
+    /// `reading/<role>.html`, or `reading/index.html` (None): a reading
+    /// list as a checklist.
+    Reading(Option<usize>),
+    /// `reading/print/<role>.html`, or `reading/print/index.html` (None):
+    /// an onboarding pack to print, with a sign-off sheet.
+    ReadingPack(Option<usize>),
 }
 
 /// Navigation sections, for marking the current one.
@@ -149,6 +157,9 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::NotFound,
         Job::Clauses,
         Job::Changes,
+        Job::Status,
+        Job::Reading(None),
+        Job::ReadingPack(None),
     ];
     if h.config.html.print {
         jobs.push(Job::Print);
@@ -158,6 +169,8 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
     jobs.extend((0..h.controls.len()).map(Job::Guidance));
     jobs.extend((0..h.roles.len()).map(Job::Role));
     jobs.extend((0..h.risks.len()).map(Job::Risk));
+    jobs.extend((0..h.roles.len()).map(|r| Job::Reading(Some(r))));
+    jobs.extend((0..h.roles.len()).map(|r| Job::ReadingPack(Some(r))));
     jobs.extend(
         h.pages
             .iter()
@@ -190,6 +203,11 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::Print => urls::PRINT.to_owned(),
         Job::Clauses => urls::CLAUSES.to_owned(),
         Job::Changes => urls::CHANGES.to_owned(),
+        Job::Status => urls::STATUS.to_owned(),
+        Job::Reading(None) => urls::READING.to_owned(),
+        Job::Reading(Some(r)) => urls::reading(&h.roles[r].id),
+        Job::ReadingPack(None) => urls::READING_PACK.to_owned(),
+        Job::ReadingPack(Some(r)) => urls::reading_pack(&h.roles[r].id),
     }
 }
 
@@ -235,11 +253,12 @@ pub fn render_pages(
     Ok(jobs.len())
 }
 
-/// Writes what is not a rendered page: `soa.csv`, `risks.csv`, static
-/// files, assets.
+/// Writes what is not a rendered page: `soa.csv`, `risks.csv`,
+/// `reading-lists.csv`, static files, assets.
 fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, Diagnostics> {
     let csv = csv::soa(h);
     let risks_csv = csv::risks(h);
+    let reading = csv::reading_lists(h);
     let copies = theme
         .statics
         .par_iter()
@@ -259,12 +278,21 @@ fn write_files(h: &Handbook, theme: &Theme, out: &dyn Output) -> Result<usize, D
         .chain(rayon::iter::once(
             out.write(urls::RISKS_CSV, risks_csv.as_bytes()),
         ))
+        .chain(rayon::iter::once(
+            out.write(urls::READING_CSV, reading.as_bytes()),
+        ))
         .filter_map(|r| r.err().map(|e| e.diagnostic()))
         .collect::<Vec<_>>();
     match fs::one_write_error(copies) {
         Some(io) => Err(Diagnostics::from_iter([io])),
-        None => Ok(theme.statics.len() + h.assets.len() + 1),
+        None => Ok(theme.statics.len() + h.assets.len() + 3),
     }
+}
+
+/// Writes `reading-lists.csv` alone (after a policy's text changed, in `serve`).
+pub fn write_reading_csv(h: &Handbook, out: &dyn Output) -> Result<(), Diagnostics> {
+    out.write(urls::READING_CSV, csv::reading_lists(h).as_bytes())
+        .map_err(|e| Diagnostics::from_iter([io_error(e)]))
 }
 
 /// The site paths of every file [`render`] writes, to create their folders first.
@@ -278,6 +306,27 @@ pub fn all_paths(h: &Handbook, theme: &Theme) -> Vec<String> {
     );
     paths.extend(h.assets.iter().map(|a| a.rel.clone()));
     paths
+}
+
+/// The language a job's page is written in, when its document names one.
+fn language_of(h: &Handbook, job: Job) -> Option<&str> {
+    let source = match job {
+        Job::Home => h.home().map(|p| &p.source),
+        Job::Policy(i) => Some(&h.policies[i].source),
+        Job::Control(i) => h.controls[i].statement.as_ref().map(|s| &s.source),
+        Job::Guidance(i) => h.controls[i].guidance.as_ref().map(|g| &g.source),
+        Job::Role(i) => Some(&h.roles[i].source),
+        Job::Page(i) => Some(&h.pages[i].source),
+        _ => None,
+    };
+    source.and_then(|s| s.language.as_deref())
+}
+
+/// What reading-list ticks of this handbook are kept under in the browser,
+/// so that two handbooks opened from disk (which share one storage) keep
+/// theirs apart.
+fn reading_key(h: &Handbook) -> String {
+    format!("{} · {}", h.config.book.organization, h.config.book.title)
 }
 
 /// A failed write, as a diagnostic at the file it names.
@@ -366,14 +415,71 @@ impl<'a> Renderer<'a> {
             _ => urls::root_of(path),
         };
         ctx.insert("root", &root);
+        let language = language_of(h, job).unwrap_or(&h.config.book.language);
+        ctx.insert("lang", language);
+        // The interface stays in the book's language around text in another:
+        // `ui_lang` is that language where the page's differs, else empty.
+        let other = language != h.config.book.language;
+        ctx.insert(
+            "ui_lang",
+            if other {
+                h.config.book.language.as_str()
+            } else {
+                ""
+            },
+        );
         let (template, section) = match job {
             Job::Home => {
+                let status = views::status(h, refs);
                 ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
-                ctx.insert("status", &views::status(h, refs));
-                ctx.insert("recent", &changes::card(self.changes()));
+                let mut summary = views::summary(h, &status);
+                // The auditor's cards: readiness of clauses 4–10, then what
+                // changed since the last audit, before the plain counts.
+                let at = summary
+                    .iter()
+                    .position(|c| c.name == "policies")
+                    .unwrap_or(summary.len());
                 let readiness = crate::handbook::clauses::readiness(h);
-                ctx.insert("readiness", &views::readiness_summary(&readiness));
+                let auditor = [
+                    views::readiness_card(&views::readiness_summary(&readiness)),
+                    changes::card(self.changes()),
+                ];
+                summary.splice(at..at, auditor);
+                ctx.insert("summary", &summary);
+                ctx.insert("status", &status);
+                ctx.insert("everyone", &views::reading_choice(h, None));
+                ctx.insert("roles", &views::reading_choices(h));
+                ctx.insert("status_url", urls::STATUS);
                 ("index.html", "home")
+            }
+            Job::Status => {
+                ctx.insert("status", &views::status(h, refs));
+                ("status.html", "home")
+            }
+            Job::Reading(role) => {
+                ctx.insert("list", &views::reading_list(h, refs, role));
+                ctx.insert("roles", &views::reading_choices(h));
+                ctx.insert("csv", urls::READING_CSV);
+                ctx.insert("book_key", &reading_key(h));
+                ("reading.html", "roles")
+            }
+            Job::ReadingPack(role) => {
+                let list = views::reading_list(h, refs, role);
+                let policies = match role {
+                    Some(r) => &h.roles[r].reading_list,
+                    None => &h.everyone,
+                };
+                // A list too long to print whole gets its list and sheet only.
+                let whole = policies.len() <= print::PACK_POLICIES;
+                let documents = match whole {
+                    true => print::pack(self, policies, &root)?,
+                    false => String::new(),
+                };
+                ctx.insert("documents", &documents);
+                ctx.insert("whole", &whole);
+                ctx.insert("limit", &print::PACK_POLICIES);
+                ctx.insert("list", &list);
+                ("reading-pack.html", "roles")
             }
             Job::Policies => {
                 ctx.insert(

@@ -289,7 +289,7 @@ fn documents(
     for chunk in docs.chunks(CHUNK) {
         let rendered: Vec<Result<String, Diagnostic>> = chunk
             .par_iter()
-            .map(|&doc| fragment(r, doc, printed))
+            .map(|&doc| fragment(r, doc, &Target::PRINT, printed))
             .collect();
         for html in rendered {
             stream.push(anchored(&html?).as_bytes()).map_err(io_error)?;
@@ -298,18 +298,65 @@ fn documents(
     Ok(())
 }
 
-/// One document of the print page, through its kind's template. It gets
-/// its usual view (as on its own page) with the body rewritten for the
-/// print page, `anchor` (its id) and `anchors` (`#`, the prefix of links).
+/// The page documents are printed on.
+struct Target<'a> {
+    /// The prefix of links in the theme's components: `#` on `print.html`,
+    /// where every document is; the path to the root on a page that holds
+    /// only some.
+    anchors: &'a str,
+    /// The path from that page to the site root.
+    root: &'a str,
+}
+
+impl Target<'static> {
+    /// `print.html`, at the root, which holds every document.
+    const PRINT: Target<'static> = Target {
+        anchors: "#",
+        root: "",
+    };
+}
+
+/// The most policies an onboarding pack prints in full. Handbooks have a
+/// few dozen; a list longer than this (thousands of pages) gets its reading
+/// list and sign-off sheet, and each policy prints from its own page. It
+/// also bounds the build: every role's pack repeats everyone's policies.
+pub const PACK_POLICIES: usize = 100;
+
+/// The policies of an onboarding pack, one after another, as on the print
+/// page: each through `print/policy.html`, links between them turned into
+/// anchors, other links leading to the site from the pack's page (`root`).
+pub(super) fn pack(r: &Renderer<'_>, policies: &[usize], root: &str) -> Result<String, Diagnostic> {
+    let docs: Vec<Doc<'_>> = policies
+        .iter()
+        .map(|&p| Doc::Policy(&r.h.policies[p]))
+        .collect();
+    let printed: HashSet<String> = docs.iter().map(|d| d.url()).collect();
+    let target = Target {
+        anchors: root,
+        root,
+    };
+    let mut html = String::new();
+    for doc in docs {
+        html.push_str(&fragment(r, doc, &target, &printed)?);
+    }
+    Ok(html)
+}
+
+/// One document printed on `target`, through its kind's template. It gets
+/// its usual view (as on its own page) with the body rewritten for that
+/// page, `anchor` (its id) and `anchors` (the prefix of links).
 fn fragment(
     r: &Renderer<'_>,
     doc: Doc<'_>,
+    target: &Target<'_>,
     printed: &HashSet<String>,
 ) -> Result<String, Diagnostic> {
     let (h, refs) = (r.h, &r.refs);
     let url = doc.url();
     let anchor = urls::href(&url);
-    let html = doc.body().map(|b| rewrite(&b.html, &url, printed));
+    let html = doc
+        .body()
+        .map(|b| rewrite(&b.html, &url, printed, target.root));
     let html = html.as_deref();
     let mut ctx = tera::Context::new();
     let template = match doc {
@@ -351,7 +398,7 @@ fn fragment(
         }
     };
     ctx.insert("anchor", &anchor);
-    ctx.insert("anchors", "#");
+    ctx.insert("anchors", target.anchors);
     r.theme
         .tera
         .render(template, &ctx)
@@ -403,15 +450,15 @@ fn point<'a>(body: Option<&mut views::BodyView<'a>>, html: Option<&'a str>) {
     }
 }
 
-/// Rewrites a body rendered for the page at `url` for the print page (at
-/// the site root): ids get the page's prefix, links to printed pages become
-/// in-page anchors, other relative links become relative to the root. A
-/// page's anchor is its link from the root ([`urls::href`]); `printed`
-/// holds site paths.
+/// Rewrites a body rendered for the page at `url` for a page that prints
+/// it (`root` leads from there to the site root): ids get the page's
+/// prefix, links to printed pages become in-page anchors, other relative
+/// links lead from the printing page to their target. A page's anchor is
+/// its link from the root ([`urls::href`]); `printed` holds site paths.
 ///
 /// Our bodies come from pulldown-cmark (and ammonia), which always quote
 /// attributes with `"` and escape `"` in text, so ` href="` only occurs in tags.
-pub fn rewrite(html: &str, url: &str, printed: &HashSet<String>) -> String {
+pub fn rewrite(html: &str, url: &str, printed: &HashSet<String>, root: &str) -> String {
     let dir = url.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
@@ -424,7 +471,7 @@ pub fn rewrite(html: &str, url: &str, printed: &HashSet<String>) -> String {
         out.push_str(&rest[..value_start]);
         match attr {
             " id=\"" => out.push_str(&anchor(url, value)),
-            _ => out.push_str(&link(dir, url, value, printed, attr == " href=\"")),
+            _ => out.push_str(&link(dir, url, value, printed, attr == " href=\"", root)),
         }
         rest = &rest[value_start + len..];
     }
@@ -448,7 +495,14 @@ fn anchor(url: &str, id: &str) -> String {
     format!("{}--{id}", urls::href(url))
 }
 
-fn link(dir: &str, url: &str, value: &str, printed: &HashSet<String>, is_href: bool) -> String {
+fn link(
+    dir: &str,
+    url: &str,
+    value: &str,
+    printed: &HashSet<String>,
+    is_href: bool,
+    root: &str,
+) -> String {
     // `#` alone (a placeholder) is the top of the page: its anchor here.
     if value == "#" {
         return format!("#{}", urls::href(url));
@@ -478,8 +532,8 @@ fn link(dir: &str, url: &str, value: &str, printed: &HashSet<String>, is_href: b
     }
     let target = urls::href(&target);
     match fragment {
-        Some(f) => format!("{target}#{f}"),
-        None => target,
+        Some(f) => format!("{root}{target}#{f}"),
+        None => format!("{root}{target}"),
     }
 }
 
@@ -494,10 +548,22 @@ mod tests {
             .map(String::from)
             .collect();
         let body = r##"<h2 id="scope">Scope</h2><p><a href="../controls/5.15.html">c</a> <a href="backup.html#keys">k</a> <a href="#scope">s</a> <a href="../policies/index.html">all</a> <a href="https://x.example/a">x</a> <img src="../img/a.png" alt="a"> id=&quot;text&quot;</p>"##;
-        let out = rewrite(body, "policies/backup.html", &printed);
+        let out = rewrite(body, "policies/backup.html", &printed, "");
         assert_eq!(
             out,
             r##"<h2 id="policies/backup.html--scope">Scope</h2><p><a href="#controls/5.15.html">c</a> <a href="#policies/backup.html--keys">k</a> <a href="#policies/backup.html--scope">s</a> <a href="policies/index.html">all</a> <a href="https://x.example/a">x</a> <img src="img/a.png" alt="a"> id=&quot;text&quot;</p>"##
+        );
+        // On a page two folders down, links to what it does not print lead
+        // back up to the site.
+        let out = rewrite(body, "policies/backup.html", &printed, "../../");
+        assert!(
+            out.contains(r#"<a href="../../policies/index.html">all</a>"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<img src="../../img/a.png""#), "{out}");
+        assert!(
+            out.contains(r##"<a href="#controls/5.15.html">c</a>"##),
+            "{out}"
         );
     }
 }

@@ -259,6 +259,8 @@ pub struct PolicyView<'a> {
     pub changed: Option<Date>,
     /// Edits of the source not yet committed, in words (empty if none).
     pub uncommitted: &'static str,
+    /// Its language, when its front matter names one.
+    pub language: Option<&'a str>,
     /// Owning role.
     pub owner: Link,
     /// Approving role.
@@ -323,6 +325,7 @@ pub fn policy<'a>(h: &Handbook, refs: &Refs, p: &'a Policy) -> PolicyView<'a> {
         source: &p.source.rel,
         changed: p.source.changed,
         uncommitted: uncommitted(&p.source),
+        language: p.source.language.as_deref(),
         owner: refs.roles[p.owner].clone(),
         approver: p.approver.map(|a| refs.roles[a].clone()),
         version: p.version.as_deref(),
@@ -521,6 +524,8 @@ pub struct RoleView<'a> {
     pub changed: Option<Date>,
     /// Edits of the source not yet committed, in words (empty if none).
     pub uncommitted: &'static str,
+    /// Its language, when its front matter names one.
+    pub language: Option<&'a str>,
     /// Who holds it.
     pub assignees: &'a [String],
     /// Whom it reports to.
@@ -533,8 +538,12 @@ pub struct RoleView<'a> {
     pub approves_policies: Vec<Link>,
     /// Controls it owns.
     pub owns_controls: Vec<ControlRef>,
-    /// Policies it must read.
-    pub reading_list: Vec<PolicyRow>,
+    /// Policies it must read: everyone's, then its own.
+    pub reading_list: Vec<ReadingItem>,
+    /// The link to its reading list, a checklist.
+    pub reading_url: String,
+    /// The link to its printable onboarding pack.
+    pub pack_url: String,
     /// Risks it owns.
     pub owns_risks: Vec<super::register::RiskRef>,
     /// Open risk treatment actions it must carry out.
@@ -556,13 +565,20 @@ pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
         source: &r.source.rel,
         changed: r.source.changed,
         uncommitted: uncommitted(&r.source),
+        language: r.source.language.as_deref(),
         assignees: &r.assignees,
         reports_to: r.reports_to.map(|b| refs.roles[b].clone()),
         direct_reports: refs.roles(&r.direct_reports),
         owns_policies: refs.policies(&r.owns_policies),
         approves_policies: refs.policies(&r.approves_policies),
         owns_controls: refs.controls(&r.owns_controls),
-        reading_list: policy_rows(h, refs, r.reading_list.iter().copied()),
+        reading_list: r
+            .reading_list
+            .iter()
+            .map(|&p| reading_item(h, refs, p))
+            .collect(),
+        reading_url: urls::href(&urls::reading(&r.id)),
+        pack_url: urls::href(&urls::reading_pack(&r.id)),
         extra: &r.extra,
         body: body(&r.body),
     }
@@ -603,6 +619,8 @@ pub struct PageView<'a> {
     pub changed: Option<Date>,
     /// Edits of the source not yet committed, in words (empty if none).
     pub uncommitted: &'static str,
+    /// Its language, when its front matter names one.
+    pub language: Option<&'a str>,
     /// Owning role, for a managed document or record.
     pub owner: Option<Link>,
     /// Version label.
@@ -626,6 +644,7 @@ pub fn page<'a>(h: &Handbook, refs: &Refs, p: &'a Page) -> PageView<'a> {
         source: &p.source.rel,
         changed: p.source.changed,
         uncommitted: uncommitted(&p.source),
+        language: p.source.language.as_deref(),
         owner: p.owner.map(|o| refs.roles[o].clone()),
         version: p.version.as_deref(),
         review: p.review.map(|d| review_on(h, Some(d))),
@@ -775,6 +794,25 @@ pub fn readiness_summary(r: &Readiness) -> ReadinessSummary {
         present: r.count(ItemState::Present),
         overdue: r.count(ItemState::ReviewOverdue),
         missing: r.count(ItemState::Missing),
+    }
+}
+
+/// The home page's card of readiness: required items of clauses 4–10 present.
+pub fn readiness_card(r: &ReadinessSummary) -> StatusCard {
+    let mut label = "required documents of clauses 4–10 present".to_owned();
+    if r.missing > 0 {
+        label.push_str(&format!(" · {} missing", r.missing));
+    }
+    if r.overdue > 0 {
+        label.push_str(&format!(" · {} past review", r.overdue));
+    }
+    StatusCard {
+        name: "readiness",
+        value: format!("{} / {}", r.present, r.total),
+        label,
+        parts: Vec::new(),
+        url: urls::CLAUSES.to_owned(),
+        alert: r.missing > 0 || r.overdue > 0,
     }
 }
 
@@ -973,4 +1011,244 @@ pub fn contents(h: &Handbook) -> Vec<Folder> {
         }
     }
     folders
+}
+
+/// One policy on a reading list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingItem {
+    /// Link to it.
+    pub link: Link,
+    /// Its id: with [`ReadingItem::edition`], what a tick is kept against.
+    pub id: String,
+    /// Version label.
+    pub version: Option<String>,
+    /// What a new edition changes: the version, else the effective date,
+    /// else empty. A tick kept for another edition does not count.
+    pub edition: String,
+    /// About how many minutes it takes to read.
+    pub minutes: u32,
+    /// Its language, when its front matter names one.
+    pub language: Option<String>,
+    /// Everyone reads it (`audience: all`).
+    pub everyone: bool,
+}
+
+/// A reading list: everyone's, or a role's (everyone's policies, then the role's own).
+#[derive(Debug, Serialize)]
+pub struct ReadingList {
+    /// The role, None for everyone's list.
+    pub role: Option<Link>,
+    /// Who it is for: the role's title, or "Everyone".
+    pub title: String,
+    /// The link to its checklist page.
+    pub url: String,
+    /// The link to its printable onboarding pack.
+    pub pack_url: String,
+    /// Policies everyone reads.
+    pub everyone: Vec<ReadingItem>,
+    /// Policies this role reads besides (empty on everyone's list).
+    pub own: Vec<ReadingItem>,
+    /// How many policies in all.
+    pub count: usize,
+    /// About how many minutes in all.
+    pub minutes: u32,
+}
+
+/// A reading list in the role picker: where it is and how long it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingChoice {
+    /// Who it is for.
+    pub title: String,
+    /// The link to its checklist page.
+    pub url: String,
+    /// How many policies.
+    pub count: usize,
+    /// About how many minutes in all.
+    pub minutes: u32,
+}
+
+/// Builds a policy's reading-list entry.
+pub fn reading_item(h: &Handbook, refs: &Refs, i: usize) -> ReadingItem {
+    let p = &h.policies[i];
+    ReadingItem {
+        link: refs.policies[i].clone(),
+        id: p.id.clone(),
+        version: p.version.clone(),
+        edition: p
+            .version
+            .clone()
+            .or_else(|| p.effective.map(|d| d.to_string()))
+            .unwrap_or_default(),
+        minutes: p.minutes,
+        language: p.source.language.clone(),
+        everyone: p.audience == Some(Audience::All),
+    }
+}
+
+/// The reading list of `role`, or everyone's (None).
+pub fn reading_list(h: &Handbook, refs: &Refs, role: Option<usize>) -> ReadingList {
+    let (everyone, own): (Vec<ReadingItem>, Vec<ReadingItem>) = match role {
+        None => (
+            h.everyone
+                .iter()
+                .map(|&p| reading_item(h, refs, p))
+                .collect(),
+            Vec::new(),
+        ),
+        Some(r) => h.roles[r]
+            .reading_list
+            .iter()
+            .map(|&p| reading_item(h, refs, p))
+            .partition(|item| item.everyone),
+    };
+    let choice = reading_choice(h, role);
+    ReadingList {
+        role: role.map(|r| refs.roles[r].clone()),
+        title: choice.title,
+        url: choice.url,
+        pack_url: match role {
+            Some(r) => urls::href(&urls::reading_pack(&h.roles[r].id)),
+            None => urls::href(urls::READING_PACK),
+        },
+        count: everyone.len() + own.len(),
+        minutes: choice.minutes,
+        everyone,
+        own,
+    }
+}
+
+/// The role picker's entry for `role`, or for everyone (None).
+pub fn reading_choice(h: &Handbook, role: Option<usize>) -> ReadingChoice {
+    let (title, url, list) = match role {
+        Some(r) => (
+            h.roles[r].title.clone(),
+            urls::href(&urls::reading(&h.roles[r].id)),
+            &h.roles[r].reading_list,
+        ),
+        None => (
+            "Everyone".to_owned(),
+            urls::href(urls::READING),
+            &h.everyone,
+        ),
+    };
+    ReadingChoice {
+        title,
+        url,
+        count: list.len(),
+        minutes: list.iter().map(|&p| h.policies[p].minutes).sum(),
+    }
+}
+
+/// Every role's entry in the role picker, by title.
+pub fn reading_choices(h: &Handbook) -> Vec<ReadingChoice> {
+    (0..h.roles.len())
+        .map(|r| reading_choice(h, Some(r)))
+        .collect()
+}
+
+/// One small figure of the home page's status summary. Each part of the
+/// handbook that auditors follow adds its cards (controls, policy reviews);
+/// the template shows them in order, each linking to where it is explained.
+#[derive(Debug, Serialize)]
+pub struct StatusCard {
+    /// Stable name, for styling and tests: `controls`, `gaps`, `reviews`.
+    pub name: &'static str,
+    /// The figure: `90 / 93`.
+    pub value: String,
+    /// What it counts: "Annex A controls applicable".
+    pub label: String,
+    /// Smaller figures beside it, such as the controls by status.
+    pub parts: Vec<StatusPart>,
+    /// The link to the page that lists what it counts.
+    pub url: String,
+    /// Something needs doing: drawn to the eye.
+    pub alert: bool,
+}
+
+/// A labelled count inside a [`StatusCard`].
+#[derive(Debug, Serialize)]
+pub struct StatusPart {
+    /// Its badge: CSS name and label.
+    pub state: Badge,
+    /// How many.
+    pub count: usize,
+}
+
+/// The home page's compact status for auditors: a list of cards.
+pub fn summary(h: &Handbook, status: &Status) -> Vec<StatusCard> {
+    let gaps = status.gaps.len();
+    let overdue = status.overdue.len();
+    let due = status.due_soon.len();
+    let mut cards = vec![StatusCard {
+        name: "controls",
+        value: format!("{} / {}", status.applicable, h.controls.len()),
+        label: "Annex A controls applicable".to_owned(),
+        parts: status
+            .states
+            .iter()
+            .filter(|s| s.count > 0)
+            .map(|s| StatusPart {
+                state: s.state,
+                count: s.count,
+            })
+            .collect(),
+        url: urls::SOA.to_owned(),
+        alert: false,
+    }];
+    cards.push(StatusCard {
+        name: "gaps",
+        value: gaps.to_string(),
+        label: match gaps {
+            1 => "control without a statement".to_owned(),
+            _ => "controls without a statement".to_owned(),
+        },
+        parts: Vec::new(),
+        url: format!("{}#gaps", urls::STATUS),
+        alert: gaps > 0,
+    });
+    cards.push(StatusCard {
+        name: "reviews",
+        value: overdue.to_string(),
+        label: format!(
+            "policy review{} overdue · {due} due in {} days",
+            if overdue == 1 { "" } else { "s" },
+            status.window_days
+        ),
+        parts: Vec::new(),
+        url: format!("{}#reviews", urls::STATUS),
+        alert: overdue > 0,
+    });
+    if let Some(risks) = &status.risks {
+        let above = risks.above_appetite.len();
+        let late = risks.overdue.len();
+        cards.push(StatusCard {
+            name: "risks",
+            value: risks.open.to_string(),
+            label: format!(
+                "open risk{} · {above} above the appetite · {late} action{} overdue",
+                if risks.open == 1 { "" } else { "s" },
+                if late == 1 { "" } else { "s" },
+            ),
+            parts: Vec::new(),
+            url: urls::href(urls::RISKS),
+            alert: above > 0 || late > 0,
+        });
+    }
+    cards.push(StatusCard {
+        name: "policies",
+        value: status.policies.to_string(),
+        label: "policies".to_owned(),
+        parts: Vec::new(),
+        url: urls::POLICIES.to_owned(),
+        alert: false,
+    });
+    cards.push(StatusCard {
+        name: "roles",
+        value: status.roles.to_string(),
+        label: "roles".to_owned(),
+        parts: Vec::new(),
+        url: urls::ROLES.to_owned(),
+        alert: false,
+    });
+    cards
 }

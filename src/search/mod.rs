@@ -13,20 +13,25 @@
 //! | `facets.js` | kind, theme, status, owner of every document | when a filter is used |
 //!
 //! A posting is `(document, impact, section)`: impact is a BM25-style score
-//! with field weights (id > title > assignees > heading > metadata > body),
-//! quantised to an integer; section is where the term weighs most, so a
-//! result can land on its heading. See ARCHITECTURE.md for the measurements
-//! behind the shard sizes.
+//! quantised to an integer. A document's names (id, title, assignees, 2013
+//! ids) weigh most, then its text (body, headings, and what its page says
+//! of it, such as a control's justification and evidence), and least the
+//! attributes that many pages share (owner, classification, theme, the
+//! ISO/IEC 27002 attributes): any word of the text outranks an attribute.
+//! Section is where the term weighs most, so a result can land on its
+//! heading. See ARCHITECTURE.md for the measurements behind the shard sizes.
 
 mod shards;
 pub mod tokenize;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rust_stemmers::Algorithm;
 use rustc_hash::FxHashMap;
 
-use crate::handbook::{ControlState, Handbook, urls};
+use crate::handbook::{ControlState, Handbook, Source, urls};
 use crate::markdown::Section;
 pub use shards::{folders, write};
 use tokenize::Stems;
@@ -38,17 +43,33 @@ pub const TEXT_CHUNK: usize = 16;
 /// Per stem and kind, postings kept (the highest impacts).
 pub const POSTINGS_PER_KIND: usize = 300;
 
-/// Weight of each field in a document's score for a term.
-#[derive(Debug, Clone, Copy)]
+/// Weight of each field in a document's score for a term. Names count
+/// towards one part of the score, text (sections, [`Field::Text`]) towards
+/// another, attributes towards a third, capped below one word of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
+    /// Its id (`5.15`, `access-control`).
     Id = 12,
+    /// Its title.
     Title = 10,
+    /// Who holds a role.
     Assignee = 8,
+    /// A 2013 id a control replaces.
     Former = 6,
+    /// A heading of its body.
     Heading = 4,
-    Meta = 2,
-    Body = 1,
+    /// Its body, and text its page shows at the top (a control's
+    /// justification and evidence).
+    Text = 1,
+    /// What many documents share: owner, classification, theme, status,
+    /// ISO/IEC 27002 attributes, the controls a policy declares.
+    Attribute = 2,
 }
+
+/// What an attribute can add to a score at most, against the 1.0 of one
+/// word of text: a page that only carries the word as an attribute ranks
+/// below every page that says it.
+const ATTRIBUTE_SHARE: f32 = 0.4;
 
 /// What kind of page a result is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,18 +86,21 @@ pub enum DocKind {
     Page = 4,
     /// A risk of the register.
     Risk = 5,
+    /// An onboarding reading list.
+    ReadingList = 6,
     /// A clause (4–10) of ISO/IEC 27001:2022, on the clauses page.
-    Clause = 6,
+    Clause = 7,
 }
 
 /// Labels of the kinds, by their code.
-pub const KIND_LABELS: [&str; 7] = [
+pub const KIND_LABELS: [&str; 8] = [
     "Policy",
     "Annex A control",
     "ISO 27002 guidance",
     "Role",
     "Page",
     "Risk",
+    "Reading list",
     "Clause",
 ];
 
@@ -98,7 +122,9 @@ pub struct Doc<'a> {
     /// Owning role index + 1, 0 for none.
     pub owner: usize,
     /// Its text, cut at headings.
-    pub sections: &'a [Section],
+    pub sections: Cow<'a, [Section]>,
+    /// How its words are stemmed: its language's algorithm, or not at all.
+    pub stemming: Option<Algorithm>,
     /// Weighted short fields: (field, text).
     fields: Vec<(Field, String)>,
 }
@@ -110,6 +136,9 @@ pub struct Index<'a> {
     pub docs: Vec<Doc<'a>>,
     /// Word as written (normalised) → index of its stem.
     pub words: FxHashMap<Box<str>, u32>,
+    /// Words written in documents of languages stemmed differently, whose
+    /// stem there is another: those other stems.
+    pub also: FxHashMap<Box<str>, Vec<u32>>,
     /// The stems.
     pub stems: Vec<Arc<str>>,
     /// Per stem, its postings (document, impact, section), by document.
@@ -122,21 +151,31 @@ pub struct Index<'a> {
 pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
     let catalog = h.catalog();
     let role_title = |r: usize| h.roles[r].title.clone();
+    let book = tokenize::algorithm(&h.config.book.language);
+    let stemming = |source: &Source| match &source.language {
+        Some(language) => tokenize::algorithm(language),
+        None => book,
+    };
     let mut docs = Vec::with_capacity(
-        h.policies.len() + 2 * h.controls.len() + h.roles.len() + h.pages.len() + h.risks.len(),
+        h.policies.len()
+            + 2 * h.controls.len()
+            + 2 * h.roles.len()
+            + h.pages.len()
+            + h.risks.len()
+            + 1,
     );
     for p in &h.policies {
         let mut fields = vec![
             (Field::Id, p.id.clone()),
             (Field::Title, p.title.clone()),
-            (Field::Meta, role_title(p.owner)),
-            (Field::Meta, format!("{:?} policy", p.classification)),
+            (Field::Attribute, role_title(p.owner)),
+            (Field::Attribute, format!("{:?} policy", p.classification)),
         ];
         if let Some(a) = p.approver {
-            fields.push((Field::Meta, role_title(a)));
+            fields.push((Field::Attribute, role_title(a)));
         }
         for &c in &p.controls {
-            fields.push((Field::Meta, catalog.controls[c].id.to_owned()));
+            fields.push((Field::Attribute, catalog.controls[c].id.to_owned()));
         }
         docs.push(Doc {
             url: urls::href(&urls::policy(&p.id)),
@@ -146,7 +185,8 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: 0,
             status: 0,
             owner: p.owner + 1,
-            sections: &p.body.sections,
+            sections: Cow::Borrowed(&p.body.sections),
+            stemming: stemming(&p.source),
             fields,
         });
     }
@@ -162,7 +202,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             (Field::Id, info.id.to_owned()),
             (Field::Title, info.title.to_owned()),
             (
-                Field::Meta,
+                Field::Attribute,
                 format!("{} {}", info.theme.name(), state.label()),
             ),
         ];
@@ -170,11 +210,14 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             fields.push((Field::Former, catalog.legacy[old].id.to_owned()));
         }
         if let Some(s) = &c.statement {
-            fields.push((Field::Meta, s.justification.clone()));
-            fields.extend(s.evidence.iter().map(|e| (Field::Meta, e.title.0.clone())));
+            fields.push((Field::Text, s.justification.clone()));
+            for e in &s.evidence {
+                fields.push((Field::Text, e.title.0.clone()));
+                fields.extend(e.location.as_ref().map(|l| (Field::Text, l.0.clone())));
+            }
         }
         if let Some(o) = owner {
-            fields.push((Field::Meta, role_title(o)));
+            fields.push((Field::Attribute, role_title(o)));
         }
         let former: Vec<&str> = info
             .predecessors
@@ -202,7 +245,11 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: info.theme.clause(),
             status,
             owner: owner.map_or(0, |o| o + 1),
-            sections: c.statement.as_ref().map_or(&[], |s| &s.body.sections),
+            sections: c
+                .statement
+                .as_ref()
+                .map_or(Cow::Borrowed(&[]), |s| Cow::Borrowed(&s.body.sections)),
+            stemming: c.statement.as_ref().map_or(book, |s| stemming(&s.source)),
             fields,
         });
         let a = &info.attributes;
@@ -231,16 +278,25 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: info.theme.clause(),
             status,
             owner: owner.map_or(0, |o| o + 1),
-            sections: c.guidance.as_ref().map_or(&[], |g| &g.body.sections),
+            sections: c
+                .guidance
+                .as_ref()
+                .map_or(Cow::Borrowed(&[]), |g| Cow::Borrowed(&g.body.sections)),
+            stemming: c.guidance.as_ref().map_or(book, |g| stemming(&g.source)),
             fields: vec![
                 (Field::Id, info.id.to_owned()),
                 (Field::Title, title),
-                (Field::Meta, tags),
+                (Field::Attribute, tags),
             ],
         });
     }
     for r in &h.roles {
-        let mut fields = vec![(Field::Id, r.id.clone()), (Field::Title, r.title.clone())];
+        let mut fields = vec![
+            (Field::Id, r.id.clone()),
+            (Field::Title, r.title.clone()),
+            (Field::Heading, ROLE_READING_HEADING.to_owned()),
+            (Field::Text, ROLE_READING_TEXT.to_owned()),
+        ];
         fields.extend(r.assignees.iter().map(|a| (Field::Assignee, a.clone())));
         docs.push(Doc {
             url: urls::href(&urls::role(&r.id)),
@@ -254,7 +310,8 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: 0,
             status: 0,
             owner: 0,
-            sections: &r.body.sections,
+            sections: Cow::Borrowed(&r.body.sections),
+            stemming: stemming(&r.source),
             fields,
         });
     }
@@ -268,26 +325,26 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
         let mut fields = vec![
             (Field::Id, r.id.clone()),
             (Field::Title, r.title.clone()),
-            (Field::Meta, owner_title.clone()),
+            (Field::Attribute, owner_title.clone()),
         ];
         fields.extend(
             r.assets
                 .iter()
                 .chain(&r.threats)
                 .chain(&r.vulnerabilities)
-                .map(|t| (Field::Meta, t.clone())),
+                .map(|t| (Field::Text, t.clone())),
         );
         fields.extend(
             r.existing_controls
                 .iter()
                 .chain(&r.planned_controls())
-                .map(|&c| (Field::Meta, catalog.controls[c].id.to_owned())),
+                .map(|&c| (Field::Attribute, catalog.controls[c].id.to_owned())),
         );
         fields.extend(
             r.treatment
                 .actions
                 .iter()
-                .map(|a| (Field::Meta, a.title.clone())),
+                .map(|a| (Field::Text, a.title.clone())),
         );
         let subtitle = match (level(r.current), level(r.expected())) {
             (Some(c), Some(e)) => format!("Owner: {owner_title} · current {c} · residual {e}"),
@@ -301,7 +358,8 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: 0,
             status: 0,
             owner: owner.map_or(0, |o| o + 1),
-            sections: &r.body.sections,
+            sections: Cow::Borrowed(&r.body.sections),
+            stemming: stemming(&r.source),
             fields,
         });
     }
@@ -317,12 +375,71 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
             theme: 0,
             status: 0,
             owner: 0,
-            sections: &p.body.sections,
+            sections: Cow::Borrowed(&p.body.sections),
+            stemming: stemming(&p.source),
             fields: vec![(Field::Title, p.title.clone())],
         });
     }
+    docs.push(reading_list(h, None, book));
+    docs.extend((0..h.roles.len()).map(|r| reading_list(h, Some(r), book)));
     docs.extend(clause_documents());
     docs
+}
+
+/// The heading of a role page's reading list, indexed with the role.
+const ROLE_READING_HEADING: &str = "Onboarding reading list";
+/// What a role page says of its reading list, indexed with the role.
+const ROLE_READING_TEXT: &str = "The policies new starters in this role read first.";
+
+/// The search entry of a reading list: everyone's (`role` None) or a role's.
+fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> Doc<'static> {
+    let list: &[usize] = match role {
+        Some(r) => &h.roles[r].reading_list,
+        None => &h.everyone,
+    };
+    let minutes: u32 = list.iter().map(|&p| h.policies[p].minutes).sum();
+    // The kicker above the title (`reading.html`) names the page too.
+    let (url, title, kicker, text) = match role {
+        None => (
+            urls::href(urls::READING),
+            "Onboarding reading lists".to_owned(),
+            "New starters",
+            "Start here if you are new. Everyone reads these policies in their first \
+             weeks, ticked off as a checklist; your role may add more: the onboarding \
+             reading list of each role."
+                .to_owned(),
+        ),
+        Some(r) => (
+            urls::href(&urls::reading(&h.roles[r].id)),
+            format!("Reading list: {}", h.roles[r].title),
+            "Onboarding",
+            format!(
+                "New starters in the role {} read these policies in their first weeks, \
+                 ticked off as a checklist, with an onboarding pack to print and sign.",
+                h.roles[r].title
+            ),
+        ),
+    };
+    let count = match list.len() {
+        1 => "1 policy".to_owned(),
+        n => format!("{n} policies"),
+    };
+    Doc {
+        url,
+        title: title.clone(),
+        kind: DocKind::ReadingList,
+        subtitle: format!("{count} · about {minutes} min"),
+        theme: 0,
+        status: 0,
+        owner: 0,
+        sections: Cow::Owned(vec![Section {
+            anchor: None,
+            heading: String::new(),
+            text,
+        }]),
+        stemming: book,
+        fields: vec![(Field::Title, title), (Field::Title, kicker.to_owned())],
+    }
 }
 
 /// One search document per clause of 4–10, landing on its place on the
@@ -334,19 +451,26 @@ fn clause_documents<'a>() -> impl Iterator<Item = Doc<'a>> {
         let mut fields = vec![
             (Field::Id, c.id.to_owned()),
             (Field::Title, c.heading.to_owned()),
-            (Field::Meta, format!("clause {}", c.summary)),
+            (Field::Attribute, "clause".to_owned()),
         ];
         let required = c.required.iter().map(|&i| catalog.required[i].what);
-        fields.extend(required.map(|what| (Field::Meta, what.to_owned())));
+        fields.extend(required.map(|what| (Field::Text, what.to_owned())));
         Doc {
             url: format!("{}#clause-{}", urls::href(urls::CLAUSES), c.id),
             title: format!("Clause {} {}", c.id, c.heading),
             kind: DocKind::Clause,
-            subtitle: format!("ISO/IEC 27001:2022 clause · {}", c.summary),
+            subtitle: "ISO/IEC 27001:2022 clause: the management system".to_owned(),
             theme: 0,
             status: 0,
             owner: 0,
-            sections: &[],
+            // The summary, in our words, is its text (and its snippet).
+            sections: Cow::Owned(vec![Section {
+                anchor: None,
+                heading: String::new(),
+                text: c.summary.to_owned(),
+            }]),
+            // Our summaries are English, whatever the handbook's language.
+            stemming: tokenize::algorithm("en"),
             fields,
         }
     })
@@ -358,26 +482,39 @@ fn saturate(tf: f32) -> f32 {
     tf * 2.2 / (tf + 1.2)
 }
 
-/// How often a word occurs in a document: in short fields (weighted), in the
-/// body, and in the section where it occurs most. Sections arrive in order,
-/// so one running section is enough.
+/// How often a word occurs in a document: in its names, its text and its
+/// attributes (each weighted), and in the section where it occurs most.
+/// Sections arrive in order, so one running section is enough.
 #[derive(Default, Clone, Copy)]
 struct Count {
-    short: f32,
-    body: f32,
+    name: f32,
+    text: f32,
+    attribute: f32,
     section: u16,
     section_tf: f32,
     best: u16,
     best_tf: f32,
 }
 
+/// Where in a document a word was read.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// A name: id, title, assignee, 2013 id.
+    Name,
+    /// An attribute.
+    Attribute,
+    /// Text in this section (0: the top of the page).
+    Section(u16),
+}
+
 impl Count {
-    fn add(&mut self, weight: f32, section: Option<u16>) {
-        let Some(s) = section else {
-            self.short += weight;
-            return;
+    fn add(&mut self, weight: f32, place: Place) {
+        let s = match place {
+            Place::Name => return self.name += weight,
+            Place::Attribute => return self.attribute += weight,
+            Place::Section(s) => s,
         };
-        self.body += weight;
+        self.text += weight;
         if s != self.section {
             self.section = s;
             self.section_tf = 0.0;
@@ -389,9 +526,14 @@ impl Count {
         }
     }
 
+    fn is_empty(&self) -> bool {
+        self.name == 0.0 && self.text == 0.0 && self.attribute == 0.0
+    }
+
     fn merge(&mut self, other: Count) {
-        self.short += other.short;
-        self.body += other.body;
+        self.name += other.name;
+        self.text += other.text;
+        self.attribute += other.attribute;
         if other.best_tf > self.best_tf {
             self.best_tf = other.best_tf;
             self.best = other.best;
@@ -421,14 +563,14 @@ impl Partial {
         id
     }
 
-    fn add(&mut self, text: &str, weight: Field, section: Option<u16>) {
+    fn add(&mut self, text: &str, weight: Field, place: Place) {
         for word in tokenize::raw_terms(text) {
             let id = self.id(&word);
             let count = &mut self.counts[id as usize];
-            if count.short == 0.0 && count.body == 0.0 {
+            if count.is_empty() {
                 self.touched.push(id);
             }
-            count.add(weight as i32 as f32, section);
+            count.add(weight as i32 as f32, place);
         }
     }
 
@@ -469,26 +611,29 @@ impl Partial {
 /// Counts the words of one document.
 fn count_words(doc: &Doc<'_>, partial: &mut Partial) -> Vec<(u32, Count)> {
     for (field, text) in &doc.fields {
-        partial.add(text, *field, None);
+        let place = match field {
+            Field::Text | Field::Heading => Place::Section(0),
+            Field::Attribute => Place::Attribute,
+            _ => Place::Name,
+        };
+        partial.add(text, *field, place);
     }
     for (i, section) in doc.sections.iter().enumerate() {
         let i = u16::try_from(i + 1).unwrap_or(u16::MAX);
-        partial.add(&section.heading, Field::Heading, Some(i));
-        partial.add(&section.text, Field::Body, Some(i));
+        partial.add(&section.heading, Field::Heading, Place::Section(i));
+        partial.add(&section.text, Field::Text, Place::Section(i));
     }
     partial.take()
 }
 
 /// A document's raw score for a stem, and the section to land on.
 fn score(c: &Count) -> (f32, u16) {
-    let short = if c.short > 0.0 {
-        saturate(c.short) * 4.0
-    } else {
-        0.0
-    };
-    let body = if c.body > 0.0 { saturate(c.body) } else { 0.0 };
-    let section = if short > body { 0 } else { c.best };
-    (short + body, section)
+    let part = |tf: f32| if tf > 0.0 { saturate(tf) } else { 0.0 };
+    let name = part(c.name) * 4.0;
+    let text = part(c.text);
+    let attribute = part(c.attribute) * ATTRIBUTE_SHARE;
+    let section = if name > text { 0 } else { c.best };
+    (name + text + attribute, section)
 }
 
 /// Builds the index of the handbook's searchable pages.
@@ -519,38 +664,58 @@ fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
             }
         });
     counted.docs.sort_unstable_by_key(|(i, _)| *i);
-    // 2. Stem every distinct word once.
+    // 2. Stem every distinct word once, as the language of most documents
+    //    does; words of documents in other languages are stemmed as those
+    //    languages do, when they are met.
     let mut by_id: Vec<&str> = vec![""; counted.words.len()];
     for (word, &id) in &counted.words {
         by_id[id as usize] = word;
     }
+    let main = most_common_stemming(&docs);
     let mut stemmer = Stems::default();
     let mut stem_ids: FxHashMap<Arc<str>, u32> = FxHashMap::default();
     let mut stems: Vec<Arc<str>> = Vec::new();
-    let word_stem: Vec<u32> = by_id
-        .iter()
-        .map(|w| {
-            let stem = stemmer.of(w);
-            *stem_ids.entry(stem.clone()).or_insert_with(|| {
-                stems.push(stem);
-                u32::try_from(stems.len() - 1).unwrap_or(u32::MAX)
-            })
+    let mut intern = |stem: Arc<str>| {
+        *stem_ids.entry(stem.clone()).or_insert_with(|| {
+            stems.push(stem);
+            u32::try_from(stems.len() - 1).unwrap_or(u32::MAX)
         })
-        .collect();
+    };
+    let word_stem: Vec<u32> = by_id.iter().map(|w| intern(stemmer.of(w, main))).collect();
     // 3. Postings per stem: words with one stem (`policy`, `policies`) add up.
-    let mut raw: Vec<Vec<(u32, f32, u16)>> = vec![Vec::new(); stems.len()];
+    //    Each word remembers the stems it was given.
+    let mut in_main = vec![false; by_id.len()];
+    let mut elsewhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let mut raw: Vec<Vec<(u32, f32, u16)>> = Vec::new();
     let mut merged: FxHashMap<u32, Count> = FxHashMap::default();
     for (d, counts) in &counted.docs {
+        let stemming = docs[*d].stemming;
         let d = u32::try_from(*d).unwrap_or(u32::MAX);
         merged.clear();
         for (w, c) in counts {
-            merged.entry(word_stem[*w as usize]).or_default().merge(*c);
+            let stem = if stemming == main {
+                in_main[*w as usize] = true;
+                word_stem[*w as usize]
+            } else {
+                let stem = intern(stemmer.of(by_id[*w as usize], stemming));
+                let list = elsewhere.entry(*w).or_default();
+                if !list.contains(&stem) {
+                    list.push(stem);
+                }
+                stem
+            };
+            merged.entry(stem).or_default().merge(*c);
         }
         for (stem, c) in &merged {
             let (s, section) = score(c);
-            raw[*stem as usize].push((d, s, section));
+            let stem = *stem as usize;
+            if raw.len() <= stem {
+                raw.resize(stem + 1, Vec::new());
+            }
+            raw[stem].push((d, s, section));
         }
     }
+    raw.resize(stems.len(), Vec::new());
     let n = docs.len() as f32;
     let postings: Vec<Vec<(u32, u32, u16)>> = raw
         .into_par_iter()
@@ -566,18 +731,44 @@ fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
             scored
         })
         .collect();
-    let words = counted
-        .words
-        .into_iter()
-        .map(|(w, id)| (w, word_stem[id as usize]))
-        .collect();
+    let mut words = FxHashMap::default();
+    let mut also = FxHashMap::default();
+    for (word, id) in counted.words {
+        let mut list = elsewhere.remove(&id).unwrap_or_default();
+        if in_main[id as usize] {
+            list.retain(|&s| s != word_stem[id as usize]);
+            list.insert(0, word_stem[id as usize]);
+        }
+        let Some((&first, rest)) = list.split_first() else {
+            continue;
+        };
+        if !rest.is_empty() {
+            also.insert(word.clone(), rest.to_vec());
+        }
+        words.insert(word, first);
+    }
     Index {
         docs,
         words,
+        also,
         stems,
         postings,
         owners,
     }
+}
+
+/// The stemming most documents use (the book's language, as a rule).
+fn most_common_stemming(docs: &[Doc<'_>]) -> Option<Algorithm> {
+    let mut seen: Vec<(Option<Algorithm>, usize)> = Vec::new();
+    for d in docs {
+        match seen.iter_mut().find(|(a, _)| *a == d.stemming) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((d.stemming, 1)),
+        }
+    }
+    seen.into_iter()
+        .max_by_key(|(_, n)| *n)
+        .and_then(|(a, _)| a)
 }
 
 /// Keeps, for each kind of document, the postings with the highest impact.
@@ -599,11 +790,11 @@ mod tests {
     use super::*;
 
     fn doc(kind: DocKind, title: &str, body: &str) -> Doc<'static> {
-        let sections = Box::leak(Box::new([Section {
+        let sections = vec![Section {
             anchor: Some("s".into()),
             heading: "Heading".into(),
             text: body.to_owned(),
-        }]));
+        }];
         Doc {
             url: format!("{title}.html"),
             title: title.to_owned(),
@@ -612,7 +803,8 @@ mod tests {
             theme: 0,
             status: 0,
             owner: 0,
-            sections,
+            sections: Cow::Owned(sections),
+            stemming: Some(Algorithm::English),
             fields: vec![(Field::Title, title.to_owned())],
         }
     }
@@ -710,6 +902,82 @@ mod tests {
             words.first().map(String::as_str),
             Some("Clause 9.2 Internal audit")
         );
+    }
+
+    #[test]
+    fn text_outranks_attributes_shared_by_many_pages() {
+        // As in the example: "confidential" is an ISO/IEC 27002 attribute of
+        // most guidance pages, a word of the backup policy, and the title
+        // of a classification page.
+        let mut guidance: Vec<Doc> = (0..40)
+            .map(|i| {
+                let mut d = doc(DocKind::Guidance, &format!("Guidance {i}"), "");
+                d.sections = Cow::Owned(Vec::new());
+                d.fields.push((
+                    Field::Attribute,
+                    "Preventive Confidentiality Integrity".into(),
+                ));
+                d
+            })
+            .collect();
+        let backup = doc(
+            DocKind::Policy,
+            "Backup Policy",
+            "Backups of confidential data are encrypted.",
+        );
+        let mut classification = doc(DocKind::Policy, "Confidential information", "Labels.");
+        classification
+            .fields
+            .push((Field::Attribute, "Internal policy".into()));
+        let mut owner = doc(DocKind::Policy, "Supplier Policy", "Suppliers.");
+        owner
+            .fields
+            .push((Field::Attribute, "Confidential policy".into()));
+        guidance.extend([owner, backup, classification]);
+        guidance.extend((0..100).map(|i| doc(DocKind::Control, &format!("Control {i}"), "Other.")));
+        let index = index(guidance, Vec::new());
+        let ranked = ranked(&index, "confidential");
+        assert_eq!(
+            ranked[..2],
+            ["Confidential information", "Backup Policy"],
+            "{ranked:?}"
+        );
+        assert_eq!(ranked.len(), 43);
+    }
+
+    #[test]
+    fn justification_and_evidence_count_as_text() {
+        let mut control = doc(DocKind::Control, "Logging", "");
+        control.sections = Cow::Owned(Vec::new());
+        control
+            .fields
+            .push((Field::Text, "Kept in the Splunk archive".into()));
+        let mut guidance = doc(DocKind::Guidance, "Logging guidance", "");
+        guidance.fields.push((Field::Attribute, "Splunk".into()));
+        let index = index(vec![guidance, control], Vec::new());
+        assert_eq!(ranked(&index, "splunk"), ["Logging", "Logging guidance"]);
+    }
+
+    #[test]
+    fn documents_in_other_languages_are_stemmed_as_theirs() {
+        let english = doc(DocKind::Policy, "Backups", "Information on backups.");
+        let more_english = doc(DocKind::Policy, "Restores", "Restore tests.");
+        let mut german = doc(DocKind::Page, "Sicherungen", "Information zu Sicherungen.");
+        german.stemming = tokenize::algorithm("de");
+        let mut japanese = doc(DocKind::Page, "情報資産", "information");
+        japanese.stemming = tokenize::algorithm("ja");
+        let index = index(vec![english, more_english, german, japanese], Vec::new());
+        // English stems `information` as `inform`; German and Japanese do not.
+        let stems = |w: &str| {
+            let mut all = vec![index.words[w]];
+            all.extend(index.also.get(w).into_iter().flatten());
+            all.iter()
+                .map(|&s| index.stems[s as usize].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(stems("information"), ["inform", "information"]);
+        assert_eq!(stems("sicherungen"), ["sicher"]);
+        assert_eq!(ranked(&index, "情報"), ["情報資産"]);
     }
 
     #[test]

@@ -74,11 +74,20 @@ fn script(call: &str, key: &impl serde::Serialize, data: &impl serde::Serialize)
     format!("ismsSearch.{call}({key},{data});\n")
 }
 
-/// One terms shard: `{"w": {word: stem}, "p": {stem: postings}}`.
+/// One terms shard: `{"w": {word: stem}, "p": {stem: postings}}`; a word
+/// written in documents of languages stemmed differently maps to a list.
 #[derive(serde::Serialize)]
 struct Shard<'a> {
-    w: BTreeMap<&'a str, &'a str>,
+    w: BTreeMap<&'a str, Stems<'a>>,
     p: BTreeMap<&'a str, String>,
+}
+
+/// The stem of a word, or its stems.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Stems<'a> {
+    One(&'a str),
+    Many(Vec<&'a str>),
 }
 
 fn shard<'a>(index: &'a Index<'_>, words: &[&'a str]) -> Shard<'a> {
@@ -90,12 +99,21 @@ fn shard<'a>(index: &'a Index<'_>, words: &[&'a str]) -> Shard<'a> {
         let Some(&stem) = index.words.get(word) else {
             continue;
         };
-        let name = &index.stems[stem as usize];
-        shard.w.insert(word, name);
-        shard
-            .p
-            .entry(name)
-            .or_insert_with(|| encode(&index.postings[stem as usize]));
+        let all = std::iter::once(stem).chain(index.also.get(word).into_iter().flatten().copied());
+        let mut names = Vec::new();
+        for stem in all {
+            let name: &str = &index.stems[stem as usize];
+            names.push(name);
+            shard
+                .p
+                .entry(name)
+                .or_insert_with(|| encode(&index.postings[stem as usize]));
+        }
+        let stems = match names.as_slice() {
+            [one] => Stems::One(one),
+            _ => Stems::Many(names),
+        };
+        shard.w.insert(word, stems);
     }
     shard
 }

@@ -1,12 +1,19 @@
 //! Text to search terms: the same rules as `search.js` applies to queries.
 //!
 //! 1. Lower-case, decompose (NFD) and drop combining marks: `Café` → `cafe`.
+//!    Letters that do not decompose are folded as readers type them:
+//!    `ß` → `ss` (`Größe` → `grosse`), `æ` → `ae`, `ø` → `o`, `ł` → `l`.
 //! 2. Split into runs of letters and digits. A `.` joins digits on both
 //!    sides (`5.15`, `9.2.3`), and joins `a` to a digit (`a.5.15`).
+//!    Chinese, Japanese and Korean, written without spaces, are cut into
+//!    overlapping pairs of characters (`情報資産` → `情報`, `報資`, `資産`),
+//!    so any word of two or more characters in them can be found.
 //! 3. Control ids lose their `a.` prefix: `A.5.15` and `5.15` are one term.
-//! 4. Single letters and common English words are dropped.
-//! 5. Words (not ids or numbers) are stemmed with the Snowball English
-//!    stemmer, so `encrypting` and `encryption` share the term `encrypt`.
+//! 4. Single letters (not Chinese, Japanese or Korean characters) and common
+//!    English words are dropped.
+//! 5. Words (not ids or numbers) are stemmed with the Snowball stemmer of
+//!    their document's language, so `encrypting` and `encryption` share the
+//!    term `encrypt`; words of a language without one are kept as they are.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -35,45 +42,109 @@ pub fn normalize(text: &str) -> String {
             out.push(c.to_ascii_lowercase());
             continue;
         }
+        if is_cjk(c) {
+            out.push(c); // Kana keep their voicing marks, Hangul its syllables.
+            continue;
+        }
         decompose_canonical(c, |d| {
             if !is_combining_mark(d) {
-                out.extend(d.to_lowercase());
+                for lower in d.to_lowercase() {
+                    push_folded(&mut out, lower);
+                }
             }
         });
     }
     out
 }
 
+/// Appends a lower-case letter, folding those that have no decomposition
+/// to what readers type on a keyboard without them (kept in step with
+/// `FOLD` in `search.js`).
+fn push_folded(out: &mut String, c: char) {
+    match c {
+        'ß' => out.push_str("ss"),
+        'æ' => out.push_str("ae"),
+        'œ' => out.push_str("oe"),
+        'þ' => out.push_str("th"),
+        'ø' => out.push('o'),
+        'ł' => out.push('l'),
+        'đ' | 'ð' => out.push('d'),
+        'ı' => out.push('i'),
+        'ς' => out.push('σ'),
+        c => out.push(c),
+    }
+}
+
+/// Whether `c` is a letter of a script written without spaces between
+/// words (Chinese, Japanese, Korean): such text is searched by pairs of
+/// characters (kept in step with `CJK` in `search.js`).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'      // Hangul Jamo
+        | '\u{2E80}'..='\u{2FDF}'    // CJK radicals, Kangxi radicals
+        | '\u{3005}'..='\u{3007}'    // 々 〆 〇
+        | '\u{3040}'..='\u{30FF}'    // Hiragana, Katakana
+        | '\u{3130}'..='\u{318F}'    // Hangul compatibility Jamo
+        | '\u{31F0}'..='\u{31FF}'    // Katakana phonetic extensions
+        | '\u{3400}'..='\u{4DBF}'    // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}'    // CJK unified ideographs
+        | '\u{A960}'..='\u{A97F}'    // Hangul Jamo extended A
+        | '\u{AC00}'..='\u{D7FF}'    // Hangul syllables, Jamo extended B
+        | '\u{F900}'..='\u{FAFF}'    // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}'    // half-width Katakana
+        | '\u{20000}'..='\u{2FFFF}'  // CJK extensions B and later
+    ) && c.is_alphanumeric()
+}
+
 /// The terms of already normalised text, as slices of it, ids kept whole:
 /// what `search.js` does to a query, kept here to test that indexing agrees.
 #[cfg(test)]
-pub fn terms(normalized: &str) -> impl Iterator<Item = &str> {
-    let bytes = normalized.as_bytes();
-    let mut chars = normalized.char_indices().peekable();
-    let mut start: Option<usize> = None;
-    std::iter::from_fn(move || {
-        for (i, c) in chars.by_ref() {
-            if c.is_alphanumeric() {
-                start.get_or_insert(i);
-                continue;
+pub fn terms(normalized: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = normalized.char_indices().collect();
+    let mut word: Option<usize> = None;
+    let mut run: Option<usize> = None;
+    for k in 0..=chars.len() {
+        let (i, c) = chars.get(k).copied().unwrap_or((normalized.len(), ' '));
+        if is_cjk(c) {
+            if let Some(s) = word.take() {
+                out.extend(term(&normalized[s..i]));
             }
-            let Some(s) = start else { continue };
-            let next_is_digit = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-            let word = &normalized[s..i];
-            if c == '.'
-                && next_is_digit
-                && (word.ends_with(|p: char| p.is_ascii_digit()) || word == "a")
-            {
-                continue; // `5.15`, `a.5`: the dot is part of the id
-            }
-            start = None;
-            if let Some(t) = term(word) {
-                return Some(t);
-            }
+            run.get_or_insert(i);
+            continue;
         }
-        let s = start.take()?;
-        term(&normalized[s..])
-    })
+        if let Some(s) = run.take() {
+            out.extend(pairs(&normalized[s..i]));
+        }
+        if c.is_alphanumeric() {
+            word.get_or_insert(i);
+            continue;
+        }
+        let Some(s) = word else { continue };
+        let next_is_digit = chars.get(k + 1).is_some_and(|(_, n)| n.is_ascii_digit());
+        let w = &normalized[s..i];
+        if c == '.' && next_is_digit && (w.ends_with(|p: char| p.is_ascii_digit()) || w == "a") {
+            continue; // `5.15`, `a.5`: the dot is part of the id
+        }
+        word = None;
+        out.extend(term(w));
+    }
+    out
+}
+
+/// A run of Chinese, Japanese or Korean as its pairs of characters (a
+/// single character stays as it is).
+#[cfg(test)]
+fn pairs(run: &str) -> Vec<&str> {
+    let at: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([run.len()])
+        .collect();
+    if at.len() <= 2 {
+        return vec![run];
+    }
+    at.windows(3).map(|w| &run[w[0]..w[2]]).collect()
 }
 
 /// A word as indexed: `a.` dropped from control ids; None if not worth indexing.
@@ -96,8 +167,23 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn raw_terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     let bytes = text.as_bytes();
     let mut i = 0;
+    // A run of Chinese, Japanese or Korean being cut into pairs: where the
+    // next pair starts, and where the run ends.
+    let mut run: Option<(usize, usize)> = None;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
+        loop {
+            if let Some((at, end)) = run {
+                let first = text[at..].chars().next()?;
+                let second_at = at + first.len_utf8();
+                if second_at >= end {
+                    run = None; // a run of one character
+                    return Some(Cow::Borrowed(&text[at..end]));
+                }
+                let second = text[second_at..].chars().next()?;
+                let pair_end = second_at + second.len_utf8();
+                run = (pair_end < end).then_some((second_at, end));
+                return Some(Cow::Borrowed(&text[at..pair_end]));
+            }
             // Skip to the start of a word.
             let start = loop {
                 match bytes.get(i) {
@@ -113,7 +199,18 @@ pub fn raw_terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
                     }
                 }
             };
-            // Find its end; a `.` between digits (or after `a`) stays inside.
+            if text[start..].chars().next().is_some_and(is_cjk) {
+                let len: usize = text[start..]
+                    .chars()
+                    .take_while(|&c| is_cjk(c))
+                    .map(char::len_utf8)
+                    .sum();
+                i = start + len;
+                run = Some((start, i));
+                continue;
+            }
+            // Find its end; a `.` between digits (or after `a`) stays inside,
+            // and so do combining marks (dropped when it is normalised).
             loop {
                 match bytes.get(i) {
                     Some(b) if b.is_ascii_alphanumeric() => i += 1,
@@ -129,7 +226,9 @@ pub fn raw_terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
                         i += 1;
                     }
                     Some(b) if !b.is_ascii() => match text[i..].chars().next() {
-                        Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                        Some(c) if (c.is_alphanumeric() && !is_cjk(c)) || is_combining_mark(c) => {
+                            i += c.len_utf8()
+                        }
                         _ => break,
                     },
                     _ => break,
@@ -139,7 +238,6 @@ pub fn raw_terms(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
                 return Some(t);
             }
         }
-        None
     })
 }
 
@@ -164,8 +262,8 @@ pub const MAX_TERM_BYTES: usize = 64;
 
 fn keep(word: &str) -> bool {
     let mut chars = word.chars();
-    let single_letter =
-        matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii_digit());
+    let single_letter = matches!((chars.next(), chars.next()),
+        (Some(c), None) if !c.is_ascii_digit() && !is_cjk(c));
     !word.is_empty() && word.len() <= MAX_TERM_BYTES && !single_letter && !is_stop_word(word)
 }
 
@@ -211,33 +309,75 @@ pub fn is_numeric(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// Stems words, remembering each word's stem (a handbook repeats its words).
+/// The Snowball stemmer for a language tag (`en-GB`, `de`), if Snowball has
+/// one for a language written in the Latin alphabet; others are not stemmed.
+pub fn algorithm(language: &str) -> Option<Algorithm> {
+    let primary = crate::content::meta::primary(language);
+    Some(match primary.as_str() {
+        "en" => Algorithm::English,
+        "de" => Algorithm::German,
+        "fr" => Algorithm::French,
+        "es" => Algorithm::Spanish,
+        "it" => Algorithm::Italian,
+        "pt" => Algorithm::Portuguese,
+        "nl" => Algorithm::Dutch,
+        "da" => Algorithm::Danish,
+        "sv" => Algorithm::Swedish,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "fi" => Algorithm::Finnish,
+        "hu" => Algorithm::Hungarian,
+        "ro" => Algorithm::Romanian,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// Stems words, remembering each word's stem per language (a handbook
+/// repeats its words).
+#[derive(Default)]
 pub struct Stems {
-    stemmer: Stemmer,
+    /// One per stemming met so far (a language's algorithm, or none).
+    by_language: Vec<Stemming>,
+}
+
+/// The stems of one language: its algorithm, its stemmer (None: words are
+/// their own stems) and the stems found so far.
+struct Stemming {
+    algorithm: Option<Algorithm>,
+    stemmer: Option<Stemmer>,
     cache: FxHashMap<Box<str>, Arc<str>>,
 }
 
-impl Default for Stems {
-    fn default() -> Self {
-        Stems {
-            stemmer: Stemmer::create(Algorithm::English),
-            cache: FxHashMap::default(),
-        }
-    }
-}
-
 impl Stems {
-    /// The stem of a normalised word; ids and numbers are their own stem.
-    pub fn of(&mut self, word: &str) -> Arc<str> {
-        if let Some(s) = self.cache.get(word) {
+    /// The stem of a normalised word in a document stemmed with
+    /// `algorithm` (None: kept as it is); ids and numbers are their own stem.
+    pub fn of(&mut self, word: &str, algorithm: Option<Algorithm>) -> Arc<str> {
+        let slot = match self
+            .by_language
+            .iter()
+            .position(|s| s.algorithm == algorithm)
+        {
+            Some(slot) => slot,
+            None => {
+                self.by_language.push(Stemming {
+                    algorithm,
+                    stemmer: algorithm.map(Stemmer::create),
+                    cache: FxHashMap::default(),
+                });
+                self.by_language.len() - 1
+            }
+        };
+        let Stemming { stemmer, cache, .. } = &mut self.by_language[slot];
+        if let Some(s) = cache.get(word) {
             return s.clone();
         }
-        let stem: Arc<str> = if is_numeric(word) {
-            Arc::from(word)
-        } else {
-            Arc::from(self.stemmer.stem(word).as_ref())
+        let stem: Arc<str> = match stemmer {
+            Some(stemmer) if !is_numeric(word) && !word.chars().any(is_cjk) => {
+                Arc::from(stemmer.stem(word).as_ref())
+            }
+            _ => Arc::from(word),
         };
-        self.cache.insert(Box::from(word), stem.clone());
+        cache.insert(Box::from(word), stem.clone());
         stem
     }
 }
@@ -285,10 +425,10 @@ mod tests {
 
     #[test]
     fn terms_of_normalised_text_match_terms_of_raw_text() {
-        let text = "Café Policy: A.5.15 and 8.2, the naïve ÉTÉ-rule of 2026.";
+        let text = "Café Policy: A.5.15 and 8.2, the naïve ÉTÉ-rule of 2026. Größe 情報資産の管理 ISO27001認証.";
         let raw: Vec<String> = raw_terms(text).map(Cow::into_owned).collect();
         let normalized = normalize(text);
-        let norm: Vec<&str> = terms(&normalized).collect();
+        let norm: Vec<&str> = terms(&normalized);
         assert_eq!(raw, norm);
     }
 
@@ -303,9 +443,57 @@ mod tests {
     #[test]
     fn stems_english_words_but_not_ids() {
         let mut s = Stems::default();
-        assert_eq!(s.of("encryption"), s.of("encrypting"));
-        assert_eq!(s.of("policies"), s.of("policy"));
-        assert_eq!(&*s.of("passwords"), "password");
-        assert_eq!(&*s.of("5.15"), "5.15");
+        let en = algorithm("en-GB");
+        assert_eq!(s.of("encryption", en), s.of("encrypting", en));
+        assert_eq!(s.of("policies", en), s.of("policy", en));
+        assert_eq!(&*s.of("passwords", en), "password");
+        assert_eq!(&*s.of("5.15", en), "5.15");
+    }
+
+    #[test]
+    fn other_languages_get_their_own_stemmer_or_none() {
+        let mut s = Stems::default();
+        assert_eq!(algorithm("de-DE"), Some(Algorithm::German));
+        assert_eq!(algorithm("ja"), None);
+        // English rules would cut German words: `richtlinien` stays whole.
+        assert_eq!(&*s.of("richtlinien", algorithm("en")), "richtlinien");
+        assert_eq!(
+            &*s.of("sicherungen", algorithm("de")),
+            s.of("sicherung", algorithm("de")).as_ref()
+        );
+        assert_eq!(&*s.of("passwords", None), "passwords");
+        assert_eq!(&*s.of("passwords", algorithm("ja")), "passwords");
+    }
+
+    #[test]
+    fn folds_letters_without_a_decomposition() {
+        assert_eq!(
+            normalize("Größe STRAẞE Æble Øre Łódź"),
+            "grosse strasse aeble ore lodz"
+        );
+        assert_eq!(
+            words("Die Größe der Sicherung"),
+            ["die", "grosse", "der", "sicherung"]
+        );
+    }
+
+    #[test]
+    fn cuts_chinese_and_japanese_into_pairs() {
+        assert_eq!(
+            words("情報資産の管理"),
+            ["情報", "報資", "資産", "産の", "の管", "管理"]
+        );
+        assert_eq!(
+            words("ISO27001認証 と A.5.15"),
+            ["iso27001", "認証", "と", "5.15"]
+        );
+        // Kana keep their voicing marks; a lone character is a term.
+        assert_eq!(normalize("ガイド"), "ガイド");
+        assert_eq!(words("鍵"), ["鍵"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_inside_words() {
+        assert_eq!(words("cafe\u{301}s open"), ["cafes", "open"]);
     }
 }

@@ -4,7 +4,7 @@
 //! | --- | --- |
 //! | `book.toml` | everything: configuration, theme, content, all pages |
 //! | theme file | recompile templates, re-render all pages (content kept) |
-//! | a document's body only | re-read that file, relink (other bodies come from the [`BodyCache`]), re-render that document's page |
+//! | a document's body only | re-read that file, relink (other bodies come from the [`BodyCache`]), re-render that document's page (a policy's also: the reading lists and onboarding packs that hold it, with its reading time and text, and `reading-lists.csv`) |
 //! | front matter, new, deleted or renamed files, assets | re-read those files, relink, re-render all pages |
 //!
 //! The search index is rebuilt after the pages, on its own thread, so a
@@ -129,6 +129,10 @@ impl Builder {
                 let out = Memory::from(previous.clone());
                 render::render_pages(&handbook, &theme, &out, &jobs)
                     .map_err(|d| build_problems(BuildError::Problems(d)))?;
+                if jobs.iter().any(|j| matches!(j, Job::Policy(_))) {
+                    render::write_reading_csv(&handbook, &out)
+                        .map_err(|d| build_problems(BuildError::Problems(d)))?;
+                }
                 (out.into_files(), jobs.len())
             }
             None => {
@@ -170,12 +174,23 @@ fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
         if rel == "index.md" {
             jobs.push(Job::Home);
         }
-        jobs.extend(
-            h.policies
-                .iter()
-                .position(|p| is(&p.source))
-                .map(Job::Policy),
-        );
+        if let Some(p) = h.policies.iter().position(|p| is(&p.source)) {
+            jobs.push(Job::Policy(p));
+            // Its reading time and text are on the reading lists that hold it.
+            jobs.push(Job::Reading(None));
+            if h.everyone.contains(&p) {
+                jobs.push(Job::ReadingPack(None));
+            }
+            for (r, role) in h.roles.iter().enumerate() {
+                if role.reading_list.contains(&p) {
+                    jobs.extend([
+                        Job::Role(r),
+                        Job::Reading(Some(r)),
+                        Job::ReadingPack(Some(r)),
+                    ]);
+                }
+            }
+        }
         jobs.extend(h.roles.iter().position(|r| is(&r.source)).map(Job::Role));
         jobs.extend(h.risks.iter().position(|r| is(&r.source)).map(Job::Risk));
         jobs.extend(
@@ -197,9 +212,13 @@ fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
     // it, and the home page counts it.
     if newly_pending {
         jobs.push(Job::Changes);
-        if !jobs.contains(&Job::Home) {
-            jobs.push(Job::Home);
+        jobs.push(Job::Home);
+    }
+    let mut unique = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        if !unique.contains(&job) {
+            unique.push(job);
         }
     }
-    jobs
+    unique
 }

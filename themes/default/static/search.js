@@ -6,10 +6,12 @@
  * query word, ranks documents by their postings, and loads titles (d/) and
  * snippet text (x/) only for the results it shows.
  *
- * Tokenising mirrors src/search/tokenize.rs: lower case without accents,
- * ids such as 5.15 kept whole, "A.5.15" read as "5.15", stop words dropped.
+ * Tokenising mirrors src/search/tokenize.rs: lower case without accents
+ * (ß as ss), ids such as 5.15 kept whole, "A.5.15" read as "5.15", stop
+ * words dropped, Chinese, Japanese and Korean cut into pairs of characters.
  * Stemming needs no stemmer here: each shard maps the words of the handbook
- * to their stems, so "policies" finds "policy".
+ * to their stems (a word of several languages to several), so "policies"
+ * finds "policy".
  */
 (function () {
   "use strict";
@@ -61,42 +63,74 @@
 
   /* ---- Text to terms (as src/search/tokenize.rs) ---------------------- */
 
-  function normalize(text) {
-    return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  }
+  // Letters without a decomposition, as readers type them (tokenize.rs: push_folded).
+  var FOLD = { "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "ς": "σ" };
+  // Scripts written without spaces (tokenize.rs: is_cjk).
+  var CJK_CLASS = "\\u1100-\\u11ff\\u2e80-\\u2fdf\\u3005-\\u3007\\u3040-\\u30ff\\u3130-\\u318f\\u31f0-\\u31ff" +
+    "\\u3400-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97f\\uac00-\\ud7ff\\uf900-\\ufaff\\uff66-\\uff9f\\u{20000}-\\u{2ffff}";
+  var CJK = new RegExp("^[" + CJK_CLASS + "]$", "u");
+  // Words of a text as shown: runs of those scripts, or letters and digits (ids whole).
+  var TOKEN = new RegExp("[" + CJK_CLASS + "]+|(?:(?![" + CJK_CLASS + "])[\\p{L}\\p{N}])+(?:\\.\\d+)*", "gu");
 
   function isAlnum(c) { return /[\p{L}\p{N}]/u.test(c); }
   function isDigit(c) { return c >= "0" && c <= "9"; }
+  function isCjk(c) { return CJK.test(c) && isAlnum(c); }
+
+  function normalize(text) {
+    var out = "";
+    for (var c of text) {
+      if (c < "\u0080") { out += c.toLowerCase(); continue; }
+      if (isCjk(c)) { out += c; continue; }
+      var plain = c.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      for (var l of plain) out += FOLD[l] || l;
+    }
+    return out;
+  }
 
   function term(word) {
     if (/^a\.\d/.test(word)) word = word.slice(2);
     if (!word) return null;
-    if (Array.from(word).length === 1 && !isDigit(word)) return null;
+    var chars = Array.from(word);
+    if (chars.length === 1 && !isDigit(word) && !isCjk(word)) return null;
     if (STOP[word]) return null;
     return word;
   }
 
-  /** Terms of a text, each {term, end}: end is where it stops in the normalised text. */
+  /** Terms of a text, in order; a run of Chinese, Japanese or Korean gives its pairs. */
   function terms(text) {
-    var s = normalize(text);
-    var chars = Array.from(s);
+    var chars = Array.from(normalize(text));
     var out = [];
     var word = "";
-    function flush(end) {
+    var run = [];
+    function flush() {
       var t = term(word);
-      if (t) out.push({ term: t, end: end });
+      if (t) out.push(t);
       word = "";
+    }
+    function flushRun() {
+      if (run.length === 1) out.push(run[0]);
+      for (var k = 0; k + 1 < run.length; k++) out.push(run[k] + run[k + 1]);
+      run = [];
     }
     for (var i = 0; i < chars.length; i++) {
       var c = chars[i];
+      if (isCjk(c)) { if (word) flush(); run.push(c); continue; }
+      if (run.length) flushRun();
       if (isAlnum(c)) { word += c; continue; }
       var joins = c === "." && i + 1 < chars.length && isDigit(chars[i + 1]) &&
         (isDigit(word.slice(-1)) || word === "a");
       if (joins) { word += c; continue; }
-      if (word) flush(i);
+      if (word) flush();
     }
-    if (word) flush(chars.length);
-    return { terms: out, length: chars.length };
+    if (run.length) flushRun();
+    if (word) flush();
+    return out;
+  }
+
+  /** The stems a shard gives a word (a word of several languages has several). */
+  function stemsOf(shard, word) {
+    var s = shard.w[word];
+    return s === undefined ? [] : Array.isArray(s) ? s : [s];
   }
 
   function hex(text) {
@@ -148,18 +182,19 @@
       var shard = shards[k];
       if (!shard) return;
       var stems = new Map();
-      if (shard.w[t] !== undefined) stems.set(shard.w[t], 1);
-      if (prefix || shard.w[t] === undefined) {
+      var exact = stemsOf(shard, t);
+      exact.forEach(function (s) { stems.set(s, 1); });
+      if (prefix || !exact.length) {
         var found = 0;
         for (var w in shard.w) {
           if (w !== t && w.indexOf(t) === 0 && found < 60) {
             found++;
-            if (!stems.has(shard.w[w])) stems.set(shard.w[w], 0.7);
+            stemsOf(shard, w).forEach(function (s) { if (!stems.has(s)) stems.set(s, 0.7); });
           }
         }
       }
       stems.forEach(function (weight, stem) {
-        for (var w in shard.w) if (shard.w[w] === stem) words.push(w);
+        for (var w in shard.w) if (stemsOf(shard, w).indexOf(stem) >= 0) words.push(w);
         postings(shard, stem).forEach(function (p) {
           var score = p[1] * weight;
           var seen = docs.get(p[0]);
@@ -188,12 +223,11 @@
 
   /** Ranks documents for `query`; resolves to {hits: [[doc, score, section]], words, prefixes}. */
   function search(query, filters) {
-    var parsed = terms(query);
-    var list = parsed.terms;
+    var list = terms(query);
     if (!list.length) return Promise.resolve({ hits: [], words: [], prefixes: [] });
     var open = !/\s$/.test(query);
     var wanted = list.map(function (t, i) {
-      return { term: t.term, prefix: open && i === list.length - 1 };
+      return { term: t, prefix: open && i === list.length - 1 };
     });
     return load("index").then(function () {
       var names = [];
@@ -259,10 +293,31 @@
   /** Up to ~180 characters of `text` around its first match, matches in <mark>. */
   function snippet(text, isMatch) {
     if (!text) return "";
-    var re = /[\p{L}\p{N}]+(?:\.\d+)*/gu;
     var spans = [];
     var m;
-    while ((m = re.exec(text))) if (isMatch(m[0])) spans.push([m.index, m.index + m[0].length]);
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(text))) {
+      var chars = Array.from(m[0]);
+      if (!isCjk(chars[0])) {
+        if (isMatch(m[0])) spans.push([m.index, m.index + m[0].length]);
+        continue;
+      }
+      // A run of Chinese, Japanese or Korean: mark the pairs that match.
+      var offsets = [m.index];
+      chars.forEach(function (c, k) { offsets.push(offsets[k] + c.length); });
+      var marked = [];
+      if (chars.length === 1) marked[0] = isMatch(chars[0]);
+      for (var k = 0; k + 1 < chars.length; k++) {
+        if (isMatch(chars[k] + chars[k + 1])) marked[k] = marked[k + 1] = true;
+      }
+      for (k = 0; k < chars.length; k++) {
+        if (!marked[k]) continue;
+        var last = k;
+        while (last + 1 < chars.length && marked[last + 1]) last++;
+        spans.push([offsets[k], offsets[last + 1]]);
+        k = last;
+      }
+    }
     var start = 0;
     if (spans.length && spans[0][0] > 60) start = text.lastIndexOf(" ", spans[0][0] - 50) + 1;
     var end = Math.min(text.length, start + 180);
@@ -331,10 +386,22 @@
       return f;
     }
 
+    /** The panel hangs from the header (so it fits the screen at any width),
+     *  just below the search box, wherever the header has wrapped it. */
+    function place() {
+      var host = panel.offsetParent;
+      if (!host || panel.hidden) return;
+      var below = input.getBoundingClientRect().bottom - host.getBoundingClientRect().top;
+      panel.style.top = Math.round(below + 6) + "px";
+    }
+
     function open(yes) {
       panel.hidden = !yes;
       input.setAttribute("aria-expanded", yes ? "true" : "false");
-      if (yes) load("index").then(fillFilters, function () {});
+      if (yes) {
+        place();
+        load("index").then(fillFilters, function () {});
+      }
     }
 
     function options() { return list.querySelectorAll("[role=option]"); }
@@ -455,10 +522,11 @@
     document.addEventListener("click", function (e) {
       if (!box.contains(e.target)) open(false);
     });
+    window.addEventListener("resize", place);
   }
 
   S.search = search;
-  S.terms = function (q) { return terms(q).terms.map(function (t) { return t.term; }); };
+  S.terms = terms;
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 })();
