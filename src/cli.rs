@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, ConfigError};
+use crate::content::history::Since;
 use crate::content::meta::Date;
 use crate::diagnostics::report::{self, Format};
 use crate::diagnostics::{Diagnostics, Severity};
@@ -103,6 +104,11 @@ pub struct ServeArgs {
     /// [default: SOURCE_DATE_EPOCH if set, else today (UTC)].
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<Date>,
+    /// Where the period of changes.html starts, overriding `[audit] since`
+    /// of book.toml: the tag, branch or commit of the last audit, or a date
+    /// (YYYY-MM-DD) [default: the last 12 months].
+    #[arg(long, value_name = "TAG|COMMIT|DATE", value_parser = parse_since)]
+    pub since: Option<Since>,
 }
 
 /// Arguments of `ismsbook build`.
@@ -125,10 +131,19 @@ pub struct BuildArgs {
     /// not write (never the handbook's own folders, never a file).
     #[arg(long)]
     pub force: bool,
+    /// Where the period of changes.html starts, overriding `[audit] since`
+    /// of book.toml: the tag, branch or commit of the last audit, or a date
+    /// (YYYY-MM-DD) [default: the last 12 months].
+    #[arg(long, value_name = "TAG|COMMIT|DATE", value_parser = parse_since)]
+    pub since: Option<Since>,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
+}
+
+fn parse_since(s: &str) -> Result<Since, String> {
+    Since::parse(s)
 }
 
 /// A title or name: one line of text, not blank.
@@ -276,6 +291,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         port: args.port,
         open: args.open,
         today,
+        since: args.since,
     };
     let bound = crate::serve::bind(options).and_then(|bound| {
         warn_if_reachable(bound.address());
@@ -321,6 +337,7 @@ fn build(args: &BuildArgs) -> ExitCode {
             &config::find_root(&args.dir),
             args.dest.as_deref(),
             today,
+            args.since.clone(),
             replace,
         )
     });

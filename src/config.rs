@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::content::history::Since;
 use crate::diagnostics::{Diagnostic, Position, Rule, Severity, suggest};
 use crate::fs::{self, FsError};
 
@@ -47,6 +48,36 @@ pub struct Config {
     pub check: Check,
     /// `[risk]`: the risk criteria.
     pub risk: crate::risk::Criteria,
+    /// `[audit]`: the last audit, for the changes since.
+    pub audit: Audit,
+}
+
+/// `[audit]`: where the period of `changes.html` starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// The tag, branch, commit or date of the last audit: `since` in
+    /// `book.toml`, or `--since`, which wins.
+    pub since: Option<Since>,
+    /// Where it was given: `since` in `book.toml` (its position), or the
+    /// command line (None).
+    pub at: Option<Position>,
+}
+
+impl Audit {
+    /// What to tell a reader of where `since` was given.
+    pub fn origin(&self) -> &'static str {
+        match self.at {
+            Some(_) => "[audit] since in book.toml",
+            None => "--since",
+        }
+    }
+}
+
+/// `[audit]` as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditFile {
+    since: Option<toml::Spanned<String>>,
 }
 
 /// `[check]`: which lints `build` and `check` report, and how.
@@ -174,6 +205,9 @@ pub struct Html {
     /// Write `print.html`, the whole handbook on one page (default true).
     #[serde(default = "yes")]
     pub print: bool,
+    /// The paper `print.html` is laid out for (default A4).
+    #[serde(default)]
+    pub print_paper: Paper,
     /// Stylesheets, relative to `book.toml`, linked after the theme's own
     /// on every page: small changes without copying the theme.
     #[serde(default)]
@@ -182,6 +216,27 @@ pub struct Html {
 
 fn yes() -> bool {
     true
+}
+
+/// A paper size for `print.html`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// Its name in CSS (`@page { size: … }`).
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
 }
 
 /// `[iso27002]`: the organisation's licensed copy of ISO/IEC 27002.
@@ -214,6 +269,8 @@ struct File {
     check: Option<CheckFile>,
     #[serde(default)]
     risk: Option<crate::risk::CriteriaFile>,
+    #[serde(default)]
+    audit: Option<AuditFile>,
 }
 
 #[derive(Deserialize)]
@@ -238,6 +295,7 @@ fn default_html() -> Html {
         search: true,
         allow_raw_html: false,
         print: true,
+        print_paper: Paper::A4,
         additional_css: Vec::new(),
     }
 }
@@ -311,6 +369,22 @@ impl Config {
                 .ok(),
             None => Some(crate::risk::Criteria::default()),
         };
+        let audit = match file.as_mut().ok().and_then(|f| f.audit.take()) {
+            Some(AuditFile { since: Some(since) }) => {
+                let at = Position::of_offset(text, since.span().start);
+                match Since::parse(since.get_ref()) {
+                    Ok(parsed) => Audit {
+                        since: Some(parsed),
+                        at: Some(at),
+                    },
+                    Err(why) => {
+                        problems.push(error(at, format!("[audit] since: {why}")));
+                        Audit::default()
+                    }
+                }
+            }
+            _ => Audit::default(),
+        };
         let file = match file {
             Ok(file) if problems.is_empty() => file,
             _ => {
@@ -338,7 +412,17 @@ impl Config {
             iso27002: file.iso27002,
             check,
             risk,
+            audit,
         })
+    }
+
+    /// This configuration with `since` from the command line, which wins
+    /// over `[audit] since`.
+    pub fn with_since(mut self, since: Option<Since>) -> Config {
+        if since.is_some() {
+            self.audit = Audit { since, at: None };
+        }
+        self
     }
 
     /// The path of `book.toml`.

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
+use crate::content::history::Since;
 use crate::content::{self, meta::Date};
 use crate::diagnostics::{Diagnostic, Diagnostics, Rule};
 use crate::fs::{self, FsError};
@@ -267,15 +268,17 @@ pub enum Replace {
     AnyFolder,
 }
 
-/// Builds the handbook at `root` into `destination` (default: its build-dir).
+/// Builds the handbook at `root` into `destination` (default: its
+/// build-dir); `since`, from the command line, wins over `[audit] since`.
 pub fn build(
     root: &Path,
     destination: Option<&Path>,
     today: Date,
+    since: Option<Since>,
     replace: Replace,
 ) -> Result<Report, BuildError> {
     let started = Instant::now();
-    let config = Config::load(root)?;
+    let config = Config::load(root)?.with_since(since);
     let destination = destination.map_or_else(|| config.build_dir(), Path::to_path_buf);
     check_destination(&config, &destination)?;
     let Prepared {

@@ -856,3 +856,45 @@ fn search_folds_sharp_s_and_reads_german_and_japanese_pages() {
     let hits = search(&tab, "セキュリティ");
     assert!(hits[0].href.ends_with("ja/kanri.html"), "{hits:?}");
 }
+
+#[test]
+fn clauses_are_found_as_their_own_kind() {
+    let Some(chromium) = chromium() else { return };
+    let browser = browser(chromium);
+    let tab = browser.new_tab().unwrap();
+    open(
+        &tab,
+        &format!("file://{}", site().join("index.html").display()),
+    );
+    // A clause number offers the clause, not Annex A 9.x of 2013.
+    let hits = search(&tab, "9.2");
+    assert_eq!(hits[0].kind, "Clause", "{hits:?}");
+    assert_eq!(hits[0].title, "Clause 9.2 Internal audit");
+    assert!(
+        hits[0].href.ends_with("clauses.html#clause-9.2"),
+        "{hits:?}"
+    );
+    // Clause 5.1 and control 5.1 share a number, not a kind.
+    let hits = search(&tab, "5.1");
+    let kinds: Vec<(&str, &str)> = hits
+        .iter()
+        .take(4)
+        .map(|h| (h.kind.as_str(), h.title.as_str()))
+        .collect();
+    assert!(
+        kinds.contains(&("Clause", "Clause 5.1 Leadership and commitment")),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("Annex A control", "5.1 Policies for information security")),
+        "{kinds:?}"
+    );
+    // By its words too; following the result lands on the clause.
+    let hits = search(&tab, "internal audit");
+    assert!(
+        hits.iter()
+            .take(5)
+            .any(|h| h.kind == "Clause" && h.title == "Clause 9.2 Internal audit"),
+        "{hits:?}"
+    );
+}

@@ -110,8 +110,8 @@ fn nu_html_checker_reports_no_errors() {
 /// One page of each kind, one with highlighted code, one in another
 /// language with callouts, the risk register, and the onboarding pages (a
 /// reading list with its checkboxes, everyone's list, an onboarding pack,
-/// the status page).
-const PAGES: [&str; 16] = [
+/// the status page), the clauses page and the changes page.
+const PAGES: [&str; 18] = [
     "index.html",
     "policies/access-control.html",
     "policies/acceptable-use.html",
@@ -128,6 +128,8 @@ const PAGES: [&str; 16] = [
     "risks.html",
     "risks/R-05.html",
     "treatment-plan.html",
+    "clauses.html",
+    "changes.html",
 ];
 
 #[test]

@@ -230,7 +230,8 @@ pub struct Content {
     /// Markdown files that could not be read or parsed, with the problem:
     /// reported once, and references to them are not reported again.
     pub unreadable: BTreeMap<String, Vec<Diagnostic>>,
-    /// When each file was last committed, if the folder is in git.
+    /// When each file was last committed, and which have edits not yet
+    /// committed, if the folder is in git.
     pub committed: history::Committed,
 }
 
@@ -242,6 +243,9 @@ pub struct Refresh {
     /// Whether anything else changed: front matter, files added, removed or
     /// unreadable, assets.
     pub structural: bool,
+    /// Whether a file became one with edits not yet committed (the changes
+    /// page and the home page count those).
+    pub newly_pending: bool,
 }
 
 impl Content {
@@ -278,9 +282,11 @@ impl Content {
                 self.unreadable.retain(|r, _| !gone(r));
                 let after = self.documents.len() + self.assets.len() + self.unreadable.len();
                 out.structural |= before != after || was_unreadable;
+                self.committed.mark_deleted(rel);
                 continue;
             }
             if !rel.ends_with(".md") {
+                out.newly_pending |= self.committed.mark_edited(rel);
                 if !self.assets.iter().any(|a| &a.rel == rel) {
                     self.assets.push(Asset {
                         path,
@@ -296,6 +302,7 @@ impl Content {
                     Ok(i) => {
                         let same_meta = self.documents[i].front_matter() == doc.front_matter();
                         if self.documents[i].hash != doc.hash {
+                            out.newly_pending |= self.committed.mark_edited(rel);
                             if same_meta && !was_unreadable {
                                 out.bodies.push(rel.clone());
                             } else {
@@ -308,6 +315,7 @@ impl Content {
                     }
                     Err(i) => {
                         self.documents.insert(i, doc);
+                        out.newly_pending |= self.committed.mark_edited(rel);
                         out.structural = true;
                     }
                 },
@@ -598,6 +606,51 @@ mod tests {
     }
 
     #[test]
+    fn refresh_marks_what_serve_sees_edited_as_not_committed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path();
+        std::fs::write(src.join("a.md"), "---\ntitle: A\n---\nOne\n").unwrap();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .current_dir(src)
+                .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+                .args(args)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-qm", "one"]);
+        let mut content = load(src, &mut Diagnostics::new());
+        assert_eq!(content.committed.pending("a.md"), None);
+        std::fs::write(src.join("a.md"), "---\ntitle: A\n---\nOne, edited\n").unwrap();
+        std::fs::write(src.join("b.md"), "---\ntitle: B\n---\nNew\n").unwrap();
+        content
+            .refresh(src, &["a.md".into(), "b.md".into()])
+            .unwrap();
+        assert_eq!(
+            content.committed.pending("a.md"),
+            Some(history::Pending::Edited)
+        );
+        assert_eq!(
+            content.committed.pending("b.md"),
+            Some(history::Pending::New)
+        );
+        // A fresh load asks git, which agrees.
+        let reloaded = load(src, &mut Diagnostics::new());
+        assert_eq!(
+            reloaded.committed.pending("a.md"),
+            Some(history::Pending::Edited)
+        );
+        assert_eq!(
+            reloaded.committed.pending("b.md"),
+            Some(history::Pending::New)
+        );
+    }
+
+    #[test]
     fn refresh_sees_body_edits_front_matter_edits_and_deletions() {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path();
@@ -617,7 +670,8 @@ mod tests {
             r,
             Refresh {
                 bodies: vec!["a.md".into()],
-                structural: false
+                structural: false,
+                newly_pending: false,
             }
         );
 

@@ -128,6 +128,8 @@ rules! {
     EvidenceMissing = "evidence-missing", Warning, "evidence given as a relative link points at a file that exists";
     /// A clause requires documented information that no document provides.
     ClauseWithoutDocument = "clause-without-document", Warning, "every item of documented information that clauses 4–10 require is provided by a document";
+    /// `[audit] since` (or `--since`) is not in the git history.
+    AuditSinceNotFound = "audit-since-not-found", Warning, "`[audit] since` names a tag, branch or commit in the git history of the content folder";
     /// A link to a heading anchor that the target does not have.
     BrokenAnchor = "broken-anchor", Warning, "links to `#heading` anchors name headings that exist";
     /// A risk's residual score is above its current one.

@@ -33,6 +33,7 @@ pub fn audit(h: &Handbook, content: &Content) -> Diagnostics {
     lints.risks();
     lints.justifications();
     lints.clauses();
+    lints.audit_period();
     lints.found
 }
 
@@ -122,6 +123,28 @@ impl Lints<'_> {
             let file = self.h.config.file();
             self.report(Rule::ClauseWithoutDocument, &file, Position::START, message);
         }
+    }
+
+    /// The start of the period of `changes.html`, when one is set, must be
+    /// found in git. A warning, not an error: the handbook still builds (a
+    /// shallow clone in CI may lack the tag), and the page says why it lists
+    /// nothing; `[check] deny` makes it an error where a release must have it.
+    fn audit_period(&mut self) {
+        let audit = &self.h.config.audit;
+        let Some(since) = &audit.since else {
+            return;
+        };
+        let Err(why) = self.h.history.period(since) else {
+            return;
+        };
+        let given = match audit.at {
+            Some(_) => format!("[audit] since = \"{since}\""),
+            None => format!("--since {since}"),
+        };
+        let message = format!("{given}: {why}; changes.html says so instead of listing changes");
+        let file = self.h.config.file();
+        let at = audit.at.unwrap_or(Position::START);
+        self.report(Rule::AuditSinceNotFound, &file, at, message);
     }
 
     fn controls(&mut self) {

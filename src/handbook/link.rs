@@ -797,6 +797,7 @@ impl<'a> Check<'a> {
             rel: self.doc.rel.clone(),
             hash: self.doc.hash,
             changed: updated.or_else(|| self.index.committed.get(&self.doc.rel).copied()),
+            pending: self.index.committed.pending(&self.doc.rel),
         }
     }
 

@@ -10,6 +10,7 @@
 //! renderer can rely on every reference.
 
 mod audit;
+pub mod changes;
 pub mod clauses;
 mod href;
 mod link;
@@ -27,7 +28,7 @@ pub use risk::{Acceptor, Action, Assessed, Decision, Risk, Treatment, Use, natur
 use crate::catalog::{self, Catalog};
 use crate::config::Config;
 use crate::content::Asset;
-use crate::content::history::Committed;
+use crate::content::history::{Committed, Pending};
 use crate::content::meta::{Classification, Date, Evidence, Extra, Revision, SignOff, Status};
 use crate::diagnostics::Position;
 use crate::markdown::{Heading, Section};
@@ -107,6 +108,8 @@ pub struct Source {
     /// When it last changed: `updated` in its front matter, else its last
     /// git commit, if known.
     pub changed: Option<Date>,
+    /// What its working copy holds that is not committed, if anything.
+    pub pending: Option<Pending>,
     /// The language it is written in, when its front matter names one.
     pub language: Option<String>,
 }
@@ -506,6 +509,9 @@ pub mod urls {
     /// Clauses 4–10: readiness and the documents for each clause.
     pub const CLAUSES: &str = "clauses.html";
 
+    /// What changed since the last audit.
+    pub const CHANGES: &str = "changes.html";
+
     /// The place of one clause on the clauses page: `clauses.html#clause-9.2`.
     pub fn clause(id: &str) -> String {
         format!("{CLAUSES}#clause-{id}")
@@ -537,6 +543,7 @@ pub mod urls {
             NOT_FOUND,
             PRINT,
             CLAUSES,
+            CHANGES,
             STATUS,
             READING_CSV,
         ]

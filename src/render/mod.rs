@@ -4,6 +4,7 @@
 //! the [`Output`] it is given. Template errors are collected and reported
 //! once per template location, however many pages hit them.
 
+pub mod changes;
 pub mod csv;
 pub mod print;
 pub mod register;
@@ -61,6 +62,8 @@ pub enum Job {
     Print,
     /// `clauses.html`: clauses 4–10 and their readiness.
     Clauses,
+    /// `changes.html`: what changed since the last audit.
+    Changes,
     /// `status.html`: gaps and reviews in full.
     Status,
     /// `reading/<role>.html`, or `reading/index.html` (None): a reading
@@ -153,6 +156,7 @@ pub fn jobs(h: &Handbook) -> Vec<Job> {
         Job::Contents,
         Job::NotFound,
         Job::Clauses,
+        Job::Changes,
         Job::Status,
         Job::Reading(None),
         Job::ReadingPack(None),
@@ -198,6 +202,7 @@ pub fn path_of(h: &Handbook, job: Job) -> String {
         Job::NotFound => urls::NOT_FOUND.to_owned(),
         Job::Print => urls::PRINT.to_owned(),
         Job::Clauses => urls::CLAUSES.to_owned(),
+        Job::Changes => urls::CHANGES.to_owned(),
         Job::Status => urls::STATUS.to_owned(),
         Job::Reading(None) => urls::READING.to_owned(),
         Job::Reading(Some(r)) => urls::reading(&h.roles[r].id),
@@ -365,6 +370,9 @@ struct Renderer<'a> {
     theme: &'a Theme,
     refs: Refs,
     base: tera::Context,
+    /// What changed since the last audit, worked out on first use (the
+    /// home page and `changes.html` share it).
+    changes: std::sync::OnceLock<crate::handbook::changes::Changes>,
 }
 
 impl<'a> Renderer<'a> {
@@ -389,7 +397,13 @@ impl<'a> Renderer<'a> {
             theme,
             refs: Refs::new(h),
             base,
+            changes: std::sync::OnceLock::new(),
         }
+    }
+
+    fn changes(&self) -> &crate::handbook::changes::Changes {
+        self.changes
+            .get_or_init(|| crate::handbook::changes::changes(self.h))
     }
 
     fn render(&self, job: Job, path: &str, out: &dyn Output) -> Result<(), Diagnostic> {
@@ -418,7 +432,20 @@ impl<'a> Renderer<'a> {
             Job::Home => {
                 let status = views::status(h, refs);
                 ctx.insert("page", &h.home().map(|p| views::page(h, refs, p)));
-                ctx.insert("summary", &views::summary(h, &status));
+                let mut summary = views::summary(h, &status);
+                // The auditor's cards: readiness of clauses 4–10, then what
+                // changed since the last audit, before the plain counts.
+                let at = summary
+                    .iter()
+                    .position(|c| c.name == "policies")
+                    .unwrap_or(summary.len());
+                let readiness = crate::handbook::clauses::readiness(h);
+                let auditor = [
+                    views::readiness_card(&views::readiness_summary(&readiness)),
+                    changes::card(self.changes()),
+                ];
+                summary.splice(at..at, auditor);
+                ctx.insert("summary", &summary);
                 ctx.insert("status", &status);
                 ctx.insert("everyone", &views::reading_choice(h, None));
                 ctx.insert("roles", &views::reading_choices(h));
@@ -515,6 +542,10 @@ impl<'a> Renderer<'a> {
             Job::Clauses => {
                 ctx.insert("clauses", &views::clauses(h, refs));
                 ("clauses.html", "clauses")
+            }
+            Job::Changes => {
+                ctx.insert("changes", &changes::page(h, self.changes()));
+                ("changes.html", "clauses")
             }
             Job::Contents => {
                 ctx.insert("folders", &views::contents(h));

@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::register;
 use super::views::{self, Refs};
 use super::{Renderer, io_error};
+use crate::content::history::Commit;
 use crate::diagnostics::Diagnostic;
 use crate::handbook::{Body, Control, Handbook, Page, Policy, Risk, Role, join, urls};
 use crate::site::{Output, Stream};
@@ -72,7 +73,13 @@ impl Part {
             Part::Home => h.home().map(Doc::Page).into_iter().collect(),
             Part::Policies => h.policies.iter().map(Doc::Policy).collect(),
             Part::Risks => h.risks.iter().map(Doc::Risk).collect(),
-            Part::Controls => h.controls.iter().map(Doc::Control).collect(),
+            // Controls without a statement are rows of one table instead.
+            Part::Controls => h
+                .controls
+                .iter()
+                .filter(|c| c.statement.is_some())
+                .map(Doc::Control)
+                .collect(),
             Part::Guidance => h.controls.iter().map(Doc::Guidance).collect(),
             Part::Roles => h.roles.iter().map(Doc::Role).collect(),
             Part::Pages => h
@@ -123,13 +130,28 @@ impl<'a> Doc<'a> {
 }
 
 /// What `print.html` itself is given as `print`: a marker where each part's
-/// documents go (None for a part without any), and the SoA rows.
+/// documents go (None for a part without any), the cover, and the parts
+/// drawn by `print.html` itself (clauses, SoA, register, gaps).
 #[derive(Serialize)]
 pub struct Shell<'a> {
+    /// The paper, for `@page { size }`: `A4` or `letter`.
+    pub paper: &'static str,
+    /// The commit the handbook was built from, if it is in git.
+    pub commit: Option<&'a Commit>,
+    /// Whether files of the content folder have edits not yet committed.
+    pub uncommitted: bool,
+    /// The policies, for the table of contents (links are anchors).
+    pub toc_policies: Vec<views::Link>,
+    /// The other pages, for the table of contents.
+    pub toc_pages: Vec<views::Link>,
     /// The home page.
     pub home: Option<String>,
     /// The home page's anchor.
     pub home_anchor: &'static str,
+    /// Clauses 4–10: readiness and every clause.
+    pub clauses: views::ClausesView,
+    /// The prefix of the clauses' anchors on the print page.
+    pub clause_prefix: String,
     /// Policies, by title.
     pub policies: String,
     /// The Statement of Applicability.
@@ -140,8 +162,10 @@ pub struct Shell<'a> {
     pub plan: Vec<register::ActionView>,
     /// Every risk, by id.
     pub risks: String,
-    /// All 93 controls, in clause order.
+    /// The controls with a statement, in clause order.
     pub controls: String,
+    /// The controls without one, as rows of one table.
+    pub gaps: Vec<Gap>,
     /// ISO/IEC 27002 entries of all controls, with the organisation's guidance.
     pub guidance: String,
     /// Roles, by title.
@@ -150,18 +174,59 @@ pub struct Shell<'a> {
     pub pages: Option<String>,
 }
 
+/// A control without a statement, in the print's one table of them.
+#[derive(Serialize)]
+pub struct Gap {
+    /// Its anchor (the control page's path), which links to it land on.
+    pub anchor: String,
+    /// Its id.
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// Its theme.
+    pub theme: &'static str,
+    /// Its ISO/IEC 27002 entry on the print page.
+    pub guidance: String,
+}
+
 /// The view `print.html` is rendered with.
 pub fn shell<'a>(h: &'a Handbook, refs: &Refs) -> Shell<'a> {
-    let has_pages = h.pages.iter().any(|p| p.url != urls::HOME);
+    let others = || h.pages.iter().filter(|p| p.url != urls::HOME);
+    let has_pages = others().next().is_some();
+    let gaps = h
+        .controls
+        .iter()
+        .filter(|c| c.statement.is_none())
+        .map(|c| {
+            let info = c.info();
+            Gap {
+                anchor: urls::href(&urls::control(info.id)),
+                id: info.id,
+                title: info.title,
+                theme: info.theme.name(),
+                guidance: urls::href(&urls::guidance(info.id)),
+            }
+        })
+        .collect();
     Shell {
+        paper: h.config.html.print_paper.css(),
+        commit: h.history.head(),
+        uncommitted: h.history.all_pending().next().is_some(),
+        toc_policies: refs.policies.clone(),
+        toc_pages: others()
+            .map(|p| views::Link::to(&p.url, &p.title))
+            .collect(),
         home: h.home().map(|_| Part::Home.marker()),
         home_anchor: urls::HOME,
+        clauses: views::clauses(h, refs),
+        clause_prefix: format!("{}--", urls::href(urls::CLAUSES)),
         policies: Part::Policies.marker(),
         soa: views::soa(h, refs),
         register: register::register(h, refs),
         plan: register::plan(h, refs),
         risks: Part::Risks.marker(),
         controls: Part::Controls.marker(),
+        gaps,
         guidance: Part::Guidance.marker(),
         roles: Part::Roles.marker(),
         pages: has_pages.then(|| Part::Pages.marker()),
@@ -186,13 +251,15 @@ pub(super) fn write(
         let Some(end) = after.find("-->") else {
             break;
         };
-        stream.push(&rest.as_bytes()[..at]).map_err(io_error)?;
+        stream
+            .push(anchored(&rest[..at]).as_bytes())
+            .map_err(io_error)?;
         if let Some(part) = Part::ALL.into_iter().find(|p| p.name() == &after[..end]) {
             documents(r, &part.documents(r.h), &printed, &mut *stream)?;
         }
         rest = &after[end + "-->".len()..];
     }
-    stream.push(rest.as_bytes()).map_err(io_error)?;
+    stream.push(anchored(rest).as_bytes()).map_err(io_error)?;
     stream.finish().map_err(io_error)
 }
 
@@ -203,7 +270,10 @@ fn printed(h: &Handbook) -> HashSet<String> {
         .flat_map(|part| part.documents(h))
         .map(Doc::url)
         .collect();
+    // Controls without a statement are rows of the gaps table.
+    printed.extend(h.controls.iter().map(|c| urls::control(c.info().id)));
     printed.insert(urls::HOME.to_owned());
+    printed.insert(urls::CLAUSES.to_owned());
     printed.insert(urls::SOA.to_owned());
     printed.insert(urls::RISKS.to_owned());
     printed.insert(urls::TREATMENT_PLAN.to_owned());
@@ -222,7 +292,7 @@ fn documents(
             .map(|&doc| fragment(r, doc, &Target::PRINT, printed))
             .collect();
         for html in rendered {
-            stream.push(html?.as_bytes()).map_err(io_error)?;
+            stream.push(anchored(&html?).as_bytes()).map_err(io_error)?;
         }
     }
     Ok(())
@@ -335,6 +405,44 @@ fn fragment(
         .map_err(|e| r.theme.diagnostic(&e))
 }
 
+/// A link from the site root (`clauses.html#clause-9.2`) as an anchor of
+/// the print page (`clauses.html--clause-9.2`): a page's own anchors are
+/// prefixed with its path there (as [`rewrite`] does for headings).
+fn in_page(link: &str) -> std::borrow::Cow<'_, str> {
+    match link.split_once('#') {
+        Some((page, fragment)) => format!("{page}--{fragment}").into(),
+        None => link.into(),
+    }
+}
+
+/// Rendered print HTML whose in-page links to a page's own anchor
+/// (`href="#clauses.html#clause-9.2"`, a component's link from the root
+/// given `#` as root) are made anchors of the print page. Template values
+/// are escaped, so ` href="#` only occurs in tags.
+fn anchored(html: &str) -> std::borrow::Cow<'_, str> {
+    const HREF: &str = " href=\"#";
+    let needs = html.match_indices(HREF).any(|(at, _)| {
+        let value = &html[at + HREF.len()..];
+        let end = value.find('"').unwrap_or(value.len());
+        value[..end].contains('#')
+    });
+    if !needs {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find(HREF) {
+        let start = at + HREF.len();
+        out.push_str(&rest[..start]);
+        let value = &rest[start..];
+        let end = value.find('"').unwrap_or(value.len());
+        out.push_str(&in_page(&value[..end]));
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Points a view's body at its text rewritten for the print page.
 fn point<'a>(body: Option<&mut views::BodyView<'a>>, html: Option<&'a str>) {
     if let (Some(body), Some(html)) = (body, html) {
@@ -395,6 +503,10 @@ fn link(
     is_href: bool,
     root: &str,
 ) -> String {
+    // `#` alone (a placeholder) is the top of the page: its anchor here.
+    if value == "#" {
+        return format!("#{}", urls::href(url));
+    }
     if let Some(fragment) = value.strip_prefix('#') {
         return format!("#{}", anchor(url, fragment));
     }

@@ -669,6 +669,8 @@ pub struct RiskView<'a> {
     pub source: &'a str,
     /// When the source last changed.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Owner.
     pub owner: Link,
     /// Status.
@@ -727,6 +729,7 @@ pub fn risk<'a>(h: &'a Handbook, refs: &Refs, r: &'a Risk) -> RiskView<'a> {
         head: risk_ref(h, r),
         source: &r.source.rel,
         changed: r.source.changed,
+        uncommitted: super::views::uncommitted(&r.source),
         owner: refs.risks.role(refs, &r.owner),
         status: status(r.status),
         reviewed: r.reviewed,

@@ -213,6 +213,23 @@ pub fn policy_rows(
         .collect()
 }
 
+/// What a page's footer says of edits to its source not yet committed
+/// (empty when there are none).
+pub fn uncommitted(source: &crate::handbook::Source) -> &'static str {
+    pending_words(source.pending)
+}
+
+/// Edits not yet committed, in words (empty when there are none).
+pub fn pending_words(pending: Option<crate::content::history::Pending>) -> &'static str {
+    use crate::content::history::Pending;
+    match pending {
+        None => "",
+        Some(Pending::Edited) => "edited since, not yet committed",
+        Some(Pending::New) => "not yet committed",
+        Some(Pending::Deleted) => "deleted, not yet committed",
+    }
+}
+
 /// A rendered body.
 #[derive(Debug, Serialize)]
 pub struct BodyView<'a> {
@@ -240,6 +257,8 @@ pub struct PolicyView<'a> {
     pub source: &'a str,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Its language, when its front matter names one.
     pub language: Option<&'a str>,
     /// Owning role.
@@ -305,6 +324,7 @@ pub fn policy<'a>(h: &Handbook, refs: &Refs, p: &'a Policy) -> PolicyView<'a> {
         title: &p.title,
         source: &p.source.rel,
         changed: p.source.changed,
+        uncommitted: uncommitted(&p.source),
         language: p.source.language.as_deref(),
         owner: refs.roles[p.owner].clone(),
         approver: p.approver.map(|a| refs.roles[a].clone()),
@@ -354,6 +374,8 @@ pub struct ControlView<'a> {
     pub source: Option<&'a str>,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Policies that address it.
     pub policies: Vec<Link>,
     /// Evidence.
@@ -386,6 +408,7 @@ pub fn control<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> ControlView<'a>
         risks: refs.risks.of_control(c.index).to_vec(),
         source: s.map(|s| s.source.rel.as_str()),
         changed: s.and_then(|s| s.source.changed),
+        uncommitted: s.map_or("", |s| uncommitted(&s.source)),
         policies: refs.policies(&c.policies),
         evidence: s.map_or(&[], |s| &s.evidence),
         body: s.map(|s| body(&s.body)),
@@ -420,6 +443,8 @@ pub struct GuidanceView<'a> {
     pub source: Option<&'a str>,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Link to the licensed copy of ISO/IEC 27002, when configured.
     pub licensed_url: Option<String>,
     /// Free-form values.
@@ -437,6 +462,7 @@ pub fn guidance<'a>(h: &Handbook, refs: &Refs, c: &'a Control) -> GuidanceView<'
         body: g.map(|g| body(&g.body)),
         source: g.map(|g| g.source.rel.as_str()),
         changed: g.and_then(|g| g.source.changed),
+        uncommitted: g.map_or("", |g| uncommitted(&g.source)),
         licensed_url: h.config.iso27002.link(info.id),
         extra: g.map(|g| &g.extra),
     }
@@ -496,6 +522,8 @@ pub struct RoleView<'a> {
     pub source: &'a str,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Its language, when its front matter names one.
     pub language: Option<&'a str>,
     /// Who holds it.
@@ -536,6 +564,7 @@ pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
         title: &r.title,
         source: &r.source.rel,
         changed: r.source.changed,
+        uncommitted: uncommitted(&r.source),
         language: r.source.language.as_deref(),
         assignees: &r.assignees,
         reports_to: r.reports_to.map(|b| refs.roles[b].clone()),
@@ -588,6 +617,8 @@ pub struct PageView<'a> {
     pub source: &'a str,
     /// When the source last changed, if known.
     pub changed: Option<Date>,
+    /// Edits of the source not yet committed, in words (empty if none).
+    pub uncommitted: &'static str,
     /// Its language, when its front matter names one.
     pub language: Option<&'a str>,
     /// Owning role, for a managed document or record.
@@ -612,6 +643,7 @@ pub fn page<'a>(h: &Handbook, refs: &Refs, p: &'a Page) -> PageView<'a> {
         title: &p.title,
         source: &p.source.rel,
         changed: p.source.changed,
+        uncommitted: uncommitted(&p.source),
         language: p.source.language.as_deref(),
         owner: p.owner.map(|o| refs.roles[o].clone()),
         version: p.version.as_deref(),
@@ -762,6 +794,25 @@ pub fn readiness_summary(r: &Readiness) -> ReadinessSummary {
         present: r.count(ItemState::Present),
         overdue: r.count(ItemState::ReviewOverdue),
         missing: r.count(ItemState::Missing),
+    }
+}
+
+/// The home page's card of readiness: required items of clauses 4–10 present.
+pub fn readiness_card(r: &ReadinessSummary) -> StatusCard {
+    let mut label = "required documents of clauses 4–10 present".to_owned();
+    if r.missing > 0 {
+        label.push_str(&format!(" · {} missing", r.missing));
+    }
+    if r.overdue > 0 {
+        label.push_str(&format!(" · {} past review", r.overdue));
+    }
+    StatusCard {
+        name: "readiness",
+        value: format!("{} / {}", r.present, r.total),
+        label,
+        parts: Vec::new(),
+        url: urls::CLAUSES.to_owned(),
+        alert: r.missing > 0 || r.overdue > 0,
     }
 }
 

@@ -88,10 +88,12 @@ pub enum DocKind {
     Risk = 5,
     /// An onboarding reading list.
     ReadingList = 6,
+    /// A clause (4–10) of ISO/IEC 27001:2022, on the clauses page.
+    Clause = 7,
 }
 
 /// Labels of the kinds, by their code.
-pub const KIND_LABELS: [&str; 7] = [
+pub const KIND_LABELS: [&str; 8] = [
     "Policy",
     "Annex A control",
     "ISO 27002 guidance",
@@ -99,6 +101,7 @@ pub const KIND_LABELS: [&str; 7] = [
     "Page",
     "Risk",
     "Reading list",
+    "Clause",
 ];
 
 /// One searchable page.
@@ -379,6 +382,7 @@ pub fn documents(h: &Handbook) -> Vec<Doc<'_>> {
     }
     docs.push(reading_list(h, None, book));
     docs.extend((0..h.roles.len()).map(|r| reading_list(h, Some(r), book)));
+    docs.extend(clause_documents());
     docs
 }
 
@@ -436,6 +440,40 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
         stemming: book,
         fields: vec![(Field::Title, title), (Field::Title, kicker.to_owned())],
     }
+}
+
+/// One search document per clause of 4–10, landing on its place on the
+/// clauses page: its own kind, so `9.2` offers "Clause 9.2 Internal
+/// audit", apart from Annex A controls and their 2013 ids.
+fn clause_documents<'a>() -> impl Iterator<Item = Doc<'a>> {
+    let catalog = crate::catalog::clauses::clauses();
+    catalog.clauses.iter().map(move |c| {
+        let mut fields = vec![
+            (Field::Id, c.id.to_owned()),
+            (Field::Title, c.heading.to_owned()),
+            (Field::Attribute, "clause".to_owned()),
+        ];
+        let required = c.required.iter().map(|&i| catalog.required[i].what);
+        fields.extend(required.map(|what| (Field::Text, what.to_owned())));
+        Doc {
+            url: format!("{}#clause-{}", urls::href(urls::CLAUSES), c.id),
+            title: format!("Clause {} {}", c.id, c.heading),
+            kind: DocKind::Clause,
+            subtitle: "ISO/IEC 27001:2022 clause: the management system".to_owned(),
+            theme: 0,
+            status: 0,
+            owner: 0,
+            // The summary, in our words, is its text (and its snippet).
+            sections: Cow::Owned(vec![Section {
+                anchor: None,
+                heading: String::new(),
+                text: c.summary.to_owned(),
+            }]),
+            // Our summaries are English, whatever the handbook's language.
+            stemming: tokenize::algorithm("en"),
+            fields,
+        }
+    })
 }
 
 /// Term frequency saturation, as in BM25 (k1 = 1.2, no length normalisation:
@@ -835,6 +873,34 @@ mod tests {
             access.last().map(String::as_str),
             Some("Onboarding"),
             "body-only hits rank last: {access:?}"
+        );
+    }
+
+    #[test]
+    fn a_clause_is_its_own_kind_and_its_number_finds_it_first() {
+        let mut control = doc(DocKind::Control, "Information security roles", "Roles.");
+        control.fields.push((Field::Id, "5.2".into()));
+        control.fields.push((Field::Former, "A.9.2.1".into()));
+        let mut docs = vec![control];
+        docs.extend(clause_documents());
+        let index = index(docs, Vec::new());
+        let audit = ranked(&index, "9.2");
+        assert_eq!(
+            audit.first().map(String::as_str),
+            Some("Clause 9.2 Internal audit")
+        );
+        assert!(!audit.iter().any(|t| t.contains("roles")), "{audit:?}");
+        let clause = index
+            .docs
+            .iter()
+            .find(|d| d.title.starts_with("Clause 9.2 "))
+            .unwrap();
+        assert_eq!(KIND_LABELS[clause.kind as usize], "Clause");
+        assert_eq!(clause.url, "clauses.html#clause-9.2");
+        let words = ranked(&index, "internal");
+        assert_eq!(
+            words.first().map(String::as_str),
+            Some("Clause 9.2 Internal audit")
         );
     }
 

@@ -61,6 +61,8 @@ pub struct Options {
     pub open: bool,
     /// The date reviews are measured against.
     pub today: Date,
+    /// `--since`: where the period of `changes.html` starts, over `[audit] since`.
+    pub since: Option<crate::content::history::Since>,
 }
 
 /// Why serving could not start.
@@ -215,7 +217,7 @@ pub struct Bound {
 
 /// Reads `book.toml` and binds the address of `options`.
 pub fn bind(options: Options) -> Result<Bound, ServeError> {
-    let config = Config::load(&options.root)?;
+    let config = Config::load(&options.root)?.with_since(options.since.clone());
     let address = format!("{}:{}", options.host, options.port);
     let listener =
         server::listen(&options.host, options.port).map_err(|source| ServeError::Bind {

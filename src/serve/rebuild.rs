@@ -66,7 +66,9 @@ impl Builder {
         let started = Instant::now();
         let config_changed = changes.contains(&Change::Config);
         if config_changed {
-            self.config = Config::load(&self.options.root).map_err(config_problems)?;
+            self.config = Config::load(&self.options.root)
+                .map_err(config_problems)?
+                .with_since(self.options.since.clone());
             self.content = None;
             self.bodies = BodyCache::default();
         }
@@ -120,7 +122,7 @@ impl Builder {
         let only = refresh
             .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
             .filter(|_| !changes.contains(&Change::Theme))
-            .map(|r| pages_of(&handbook, &r.bodies));
+            .map(|r| pages_of(&handbook, &r.bodies, r.newly_pending));
         let print_stale = only.is_some() && handbook.config.html.print;
         let (files, pages) = match only {
             Some(jobs) => {
@@ -163,8 +165,9 @@ impl Builder {
     }
 }
 
-/// The pages that show the bodies of the documents at `rels`.
-fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
+/// The pages that show the bodies of the documents at `rels`; with
+/// `newly_pending`, also those that list files not yet committed.
+fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     for rel in rels {
         let is = |s: &crate::handbook::Source| &s.rel == rel;
@@ -204,6 +207,12 @@ fn pages_of(h: &Handbook, rels: &[String]) -> Vec<Job> {
                 jobs.push(Job::Guidance(i));
             }
         }
+    }
+    // A file that now has edits not yet committed: the changes page lists
+    // it, and the home page counts it.
+    if newly_pending {
+        jobs.push(Job::Changes);
+        jobs.push(Job::Home);
     }
     let mut unique = Vec::with_capacity(jobs.len());
     for job in jobs {
