@@ -537,14 +537,15 @@ fn a_request_head_over_64_kib_is_refused_with_431_and_not_kept() {
     assert_eq!(status, 431);
 }
 
-/// GET / with one header of `value`.
+/// GET / with one header of `value`. The server may answer a head over
+/// its cap and close before the whole head is written: a failed write is
+/// not the test's concern, the answer is.
 fn request_with_header(server: &Server, value: &str) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(server.address()).unwrap();
-    write!(
+    let _ = write!(
         stream,
         "GET / HTTP/1.1\r\nHost: x\r\nX-Long: {value}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    );
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).into_owned();
