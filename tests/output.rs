@@ -553,24 +553,8 @@ fn reading_lists_csv_quotes_fields_and_starts_urls_at_the_site_url() {
                 "1",
                 "/isms/policies/access-control.html"
             ],
-            [
-                "Chief Information Security Officer",
-                "ciso",
-                "access-control",
-                "Access, \"Control\" Policy",
-                "1.0",
-                "1",
-                "/isms/policies/access-control.html"
-            ],
-            [
-                "Software Engineer",
-                "engineer",
-                "access-control",
-                "Access, \"Control\" Policy",
-                "1.0",
-                "1",
-                "/isms/policies/access-control.html"
-            ],
+            // A role's rows are its own policies: everyone's are the rows
+            // above, once, not once per role.
             [
                 "Software Engineer",
                 "engineer",
@@ -645,7 +629,8 @@ fn a_reading_list_too_long_to_print_whole_gets_its_list_and_sheet() {
             );
         }
     });
-    let pack = read(&site, "reading/print/ciso.html");
+    // Everyone's pack holds them all: too many to print in full.
+    let pack = read(&site, "reading/print/index.html");
     assert!(
         pack.contains("This list holds 102 policies, more than the 100 a pack prints in full"),
         "{pack}"
@@ -658,10 +643,28 @@ fn a_reading_list_too_long_to_print_whole_gets_its_list_and_sheet() {
             .count(),
         102
     );
-    // A shorter list prints whole.
+    // A role's pages do not repeat 102 policies: they name everyone's list,
+    // and keep the role's own (the engineer's secure development policy).
+    for page in ["reading/engineer.html", "roles/engineer.html"] {
+        let html = read(&site, page);
+        assert!(
+            html.contains("Everyone’s 102 policies (about 102 minutes) come first"),
+            "{page}"
+        );
+        assert!(!html.contains("p000.html"), "{page}");
+        assert!(html.contains("secure-development.html"), "{page}");
+    }
     let engineer = read(&site, "reading/print/engineer.html");
     assert!(
-        engineer.contains("more than the 100"),
-        "the engineer reads 103 too"
+        !engineer.contains("more than the 100"),
+        "its own list prints whole"
+    );
+    assert!(engineer.contains(r#"<article class="print-doc""#));
+    assert!(engineer.contains("And everyone’s 102 policies, signed on"));
+    assert_eq!(
+        engineer
+            .matches(r#"<td class="blank"></td><td class="blank"></td>"#)
+            .count(),
+        1
     );
 }

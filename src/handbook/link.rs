@@ -1127,16 +1127,14 @@ fn join_relations(handbook: &mut Handbook, sorted: &Sorted<'_>) {
         if let Some(a) = policy.approver {
             roles[a].approves_policies.push(p);
         }
-        for (r, role) in roles.iter_mut().enumerate() {
-            if policy.audience.as_ref().is_some_and(|a| a.includes(r)) {
-                role.reading_list.push(p);
+        // Policies arrive by title, so each list is by title too.
+        if let Some(Audience::Roles(listed)) = &policy.audience {
+            for &r in listed {
+                if roles[r].reading_list.last() != Some(&p) {
+                    roles[r].reading_list.push(p);
+                }
             }
         }
-    }
-    for role in roles.iter_mut() {
-        // Everyone's policies first, then the role's own, each by title.
-        role.reading_list
-            .sort_by_key(|&p| handbook.policies[p].audience != Some(Audience::All));
     }
     for (c, control) in handbook.controls.iter().enumerate() {
         if let Some(owner) = control.statement.as_ref().and_then(|s| s.owner) {

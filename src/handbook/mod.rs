@@ -335,10 +335,18 @@ pub struct Role {
     pub approves_policies: Vec<usize>,
     /// Controls it owns.
     pub owns_controls: Vec<usize>,
-    /// Policies it must read: audience includes it, or is `all`. Those of
-    /// everyone come first, then its own, each by title.
+    /// The policies addressed to it by name (their audience lists it), by
+    /// title. Its whole reading list is everyone's ([`Handbook::everyone`])
+    /// and these.
     pub reading_list: Vec<usize>,
 }
+
+/// The most of everyone's policies that each role's reading list, role page
+/// and onboarding pack repeat in full, and the most policies a pack prints
+/// in full. Handbooks have a few dozen; past this, a role's pages name
+/// everyone's list and link to it, so they do not grow with roles ×
+/// policies.
+pub const IN_FULL: usize = 100;
 
 /// A plain page (any other Markdown file).
 #[derive(Debug, Clone)]
@@ -435,6 +443,17 @@ impl Handbook {
     /// Whether the handbook keeps a risk register (it has risks).
     pub fn has_risks(&self) -> bool {
         !self.risks.is_empty()
+    }
+
+    /// About how many minutes the policies of `list` take to read.
+    pub fn minutes(&self, list: &[usize]) -> u32 {
+        list.iter().map(|&p| self.policies[p].minutes).sum()
+    }
+
+    /// Whether every role's reading list repeats everyone's policies in
+    /// full ([`IN_FULL`]).
+    pub fn everyone_in_full(&self) -> bool {
+        self.everyone.len() <= IN_FULL
     }
 
     /// The home page, if `index.md` exists.

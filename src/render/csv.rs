@@ -243,9 +243,11 @@ pub const READING_HEADER: [&str; 7] = [
     "URL",
 ];
 
-/// Every reading list, one row per role and policy: everyone's first (role
-/// `Everyone`, no role id), then each role's, everyone's policies included.
-/// URLs start at the site root, after `site-url` when it is set.
+/// Every reading list, one row per list and policy: everyone's first (role
+/// `Everyone`, no role id: every member of staff reads them), then each
+/// role's own. A role's whole list is everyone's rows and its own, so the
+/// file grows with the policies, not with roles × policies. URLs start at
+/// the site root, after `site-url` when it is set.
 pub fn reading_lists(h: &Handbook) -> String {
     let base = h
         .config

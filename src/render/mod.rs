@@ -465,19 +465,32 @@ impl<'a> Renderer<'a> {
             }
             Job::ReadingPack(role) => {
                 let list = views::reading_list(h, refs, role);
-                let policies = match role {
-                    Some(r) => &h.roles[r].reading_list,
-                    None => &h.everyone,
+                // The policies the pack shows: everyone's (on a role's pack,
+                // unless there are too many), then the role's own.
+                let policies: Vec<usize> = match role {
+                    Some(r) => {
+                        let everyone = if h.everyone_in_full() {
+                            &h.everyone[..]
+                        } else {
+                            &[]
+                        };
+                        everyone
+                            .iter()
+                            .chain(&h.roles[r].reading_list)
+                            .copied()
+                            .collect()
+                    }
+                    None => h.everyone.clone(),
                 };
                 // A list too long to print whole gets its list and sheet only.
-                let whole = policies.len() <= print::PACK_POLICIES;
+                let whole = policies.len() <= crate::handbook::IN_FULL;
                 let documents = match whole {
-                    true => print::pack(self, policies, &root)?,
+                    true => print::pack(self, &policies, &root)?,
                     false => String::new(),
                 };
                 ctx.insert("documents", &documents);
                 ctx.insert("whole", &whole);
-                ctx.insert("limit", &print::PACK_POLICIES);
+                ctx.insert("limit", &crate::handbook::IN_FULL);
                 ctx.insert("list", &list);
                 ("reading-pack.html", "roles")
             }

@@ -316,12 +316,6 @@ impl Target<'static> {
     };
 }
 
-/// The most policies an onboarding pack prints in full. Handbooks have a
-/// few dozen; a list longer than this (thousands of pages) gets its reading
-/// list and sign-off sheet, and each policy prints from its own page. It
-/// also bounds the build: every role's pack repeats everyone's policies.
-pub const PACK_POLICIES: usize = 100;
-
 /// The policies of an onboarding pack, one after another, as on the print
 /// page: each through `print/policy.html`, links between them turned into
 /// anchors, other links leading to the site from the pack's page (`root`).

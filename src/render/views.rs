@@ -538,8 +538,11 @@ pub struct RoleView<'a> {
     pub approves_policies: Vec<Link>,
     /// Controls it owns.
     pub owns_controls: Vec<ControlRef>,
-    /// Policies it must read: everyone's, then its own.
+    /// Policies it must read: everyone's (when [`Handbook::everyone_in_full`]),
+    /// then its own.
     pub reading_list: Vec<ReadingItem>,
+    /// Everyone's policies, on its list whether shown in full or not.
+    pub everyone: EveryoneNote,
     /// The link to its reading list, a checklist.
     pub reading_url: String,
     /// The link to its printable onboarding pack.
@@ -572,11 +575,12 @@ pub fn role<'a>(h: &Handbook, refs: &Refs, r: &'a Role) -> RoleView<'a> {
         owns_policies: refs.policies(&r.owns_policies),
         approves_policies: refs.policies(&r.approves_policies),
         owns_controls: refs.controls(&r.owns_controls),
-        reading_list: r
-            .reading_list
+        reading_list: everyone_in_full(h)
             .iter()
+            .chain(&r.reading_list)
             .map(|&p| reading_item(h, refs, p))
             .collect(),
+        everyone: everyone_note(h),
         reading_url: urls::href(&urls::reading(&r.id)),
         pack_url: urls::href(&urls::reading_pack(&r.id)),
         extra: &r.extra,
@@ -1033,6 +1037,42 @@ pub struct ReadingItem {
     pub everyone: bool,
 }
 
+/// Everyone's policies as a role's pages mention them: how many, how long,
+/// where their list is, and whether the role's pages repeat them in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct EveryoneNote {
+    /// How many policies everyone reads.
+    pub count: usize,
+    /// About how many minutes they take.
+    pub minutes: u32,
+    /// Everyone's reading list.
+    pub url: String,
+    /// Everyone's onboarding pack.
+    pub pack_url: String,
+    /// Whether each role's list, page and pack show them in full ([`crate::handbook::IN_FULL`]).
+    pub in_full: bool,
+}
+
+/// Everyone's policies, as each role's pages mention them.
+pub fn everyone_note(h: &Handbook) -> EveryoneNote {
+    EveryoneNote {
+        count: h.everyone.len(),
+        minutes: h.minutes(&h.everyone),
+        url: urls::href(urls::READING),
+        pack_url: urls::href(urls::READING_PACK),
+        in_full: h.everyone_in_full(),
+    }
+}
+
+/// Everyone's policies as a role's lists repeat them: all of them, or none
+/// past [`crate::handbook::IN_FULL`] (the role's pages then link to everyone's list).
+fn everyone_in_full(h: &Handbook) -> &[usize] {
+    match h.everyone_in_full() {
+        true => &h.everyone,
+        false => &[],
+    }
+}
+
 /// A reading list: everyone's, or a role's (everyone's policies, then the role's own).
 #[derive(Debug, Serialize)]
 pub struct ReadingList {
@@ -1044,12 +1084,17 @@ pub struct ReadingList {
     pub url: String,
     /// The link to its printable onboarding pack.
     pub pack_url: String,
-    /// Policies everyone reads.
+    /// Policies everyone reads, as this page shows them (on a role's list,
+    /// none past [`crate::handbook::IN_FULL`]: `everyone_note` links to them instead).
     pub everyone: Vec<ReadingItem>,
+    /// Everyone's policies in short.
+    pub everyone_note: EveryoneNote,
     /// Policies this role reads besides (empty on everyone's list).
     pub own: Vec<ReadingItem>,
     /// How many policies in all.
     pub count: usize,
+    /// How many of them this page shows (each with a box to tick).
+    pub shown: usize,
     /// About how many minutes in all.
     pub minutes: u32,
 }
@@ -1087,19 +1132,12 @@ pub fn reading_item(h: &Handbook, refs: &Refs, i: usize) -> ReadingItem {
 
 /// The reading list of `role`, or everyone's (None).
 pub fn reading_list(h: &Handbook, refs: &Refs, role: Option<usize>) -> ReadingList {
-    let (everyone, own): (Vec<ReadingItem>, Vec<ReadingItem>) = match role {
-        None => (
-            h.everyone
-                .iter()
-                .map(|&p| reading_item(h, refs, p))
-                .collect(),
-            Vec::new(),
-        ),
-        Some(r) => h.roles[r]
-            .reading_list
-            .iter()
-            .map(|&p| reading_item(h, refs, p))
-            .partition(|item| item.everyone),
+    let items = |list: &[usize]| -> Vec<ReadingItem> {
+        list.iter().map(|&p| reading_item(h, refs, p)).collect()
+    };
+    let (everyone, own) = match role {
+        None => (items(&h.everyone), Vec::new()),
+        Some(r) => (items(everyone_in_full(h)), items(&h.roles[r].reading_list)),
     };
     let choice = reading_choice(h, role);
     ReadingList {
@@ -1110,32 +1148,30 @@ pub fn reading_list(h: &Handbook, refs: &Refs, role: Option<usize>) -> ReadingLi
             Some(r) => urls::href(&urls::reading_pack(&h.roles[r].id)),
             None => urls::href(urls::READING_PACK),
         },
-        count: everyone.len() + own.len(),
+        count: choice.count,
+        shown: everyone.len() + own.len(),
         minutes: choice.minutes,
         everyone,
+        everyone_note: everyone_note(h),
         own,
     }
 }
 
 /// The role picker's entry for `role`, or for everyone (None).
 pub fn reading_choice(h: &Handbook, role: Option<usize>) -> ReadingChoice {
-    let (title, url, list) = match role {
+    let (title, url, own): (_, _, &[usize]) = match role {
         Some(r) => (
             h.roles[r].title.clone(),
             urls::href(&urls::reading(&h.roles[r].id)),
             &h.roles[r].reading_list,
         ),
-        None => (
-            "Everyone".to_owned(),
-            urls::href(urls::READING),
-            &h.everyone,
-        ),
+        None => ("Everyone".to_owned(), urls::href(urls::READING), &[]),
     };
     ReadingChoice {
         title,
         url,
-        count: list.len(),
-        minutes: list.iter().map(|&p| h.policies[p].minutes).sum(),
+        count: h.everyone.len() + own.len(),
+        minutes: h.minutes(&h.everyone) + h.minutes(own),
     }
 }
 

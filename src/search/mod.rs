@@ -393,11 +393,12 @@ const ROLE_READING_TEXT: &str = "The policies new starters in this role read fir
 
 /// The search entry of a reading list: everyone's (`role` None) or a role's.
 fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> Doc<'static> {
-    let list: &[usize] = match role {
+    // A role's list is everyone's policies and its own.
+    let own: &[usize] = match role {
         Some(r) => &h.roles[r].reading_list,
-        None => &h.everyone,
+        None => &[],
     };
-    let minutes: u32 = list.iter().map(|&p| h.policies[p].minutes).sum();
+    let minutes = h.minutes(&h.everyone) + h.minutes(own);
     // The kicker above the title (`reading.html`) names the page too.
     let (url, title, kicker, text) = match role {
         None => (
@@ -420,7 +421,7 @@ fn reading_list(h: &Handbook, role: Option<usize>, book: Option<Algorithm>) -> D
             ),
         ),
     };
-    let count = match list.len() {
+    let count = match h.everyone.len() + own.len() {
         1 => "1 policy".to_owned(),
         n => format!("{n} policies"),
     };

@@ -178,11 +178,14 @@ fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
             jobs.push(Job::Policy(p));
             // Its reading time and text are on the reading lists that hold it.
             jobs.push(Job::Reading(None));
-            if h.everyone.contains(&p) {
+            let everyone = h.everyone.contains(&p);
+            if everyone {
                 jobs.push(Job::ReadingPack(None));
             }
+            // Roles' pages repeat everyone's policies only when they are few.
+            let on_every_role = everyone && h.everyone_in_full();
             for (r, role) in h.roles.iter().enumerate() {
-                if role.reading_list.contains(&p) {
+                if on_every_role || role.reading_list.contains(&p) {
                     jobs.extend([
                         Job::Role(r),
                         Job::Reading(Some(r)),
