@@ -335,9 +335,26 @@
 
   /* ---- The search box ---------------------------------------------------- */
 
+  // The box's contents, written here rather than on every page.
+  var BOX =
+    '<label class="visually-hidden" for="search-input">Search the handbook</label>' +
+    '<input id="search-input" class="search-input" type="text" inputmode="search" enterkeyhint="search" ' +
+    'placeholder="Search — press /" autocomplete="off" spellcheck="false" role="combobox" aria-expanded="false" ' +
+    'aria-controls="search-results" aria-autocomplete="list" aria-describedby="search-help">' +
+    '<span id="search-help" class="visually-hidden">Results appear as you type. Use the arrow keys to choose, ' +
+    'Enter to open, Escape to close.</span>' +
+    '<div class="search-panel" hidden><div class="search-filters">' +
+    ["kind", "theme", "status", "owner"].map(function (f) {
+      return '<label>' + f.charAt(0).toUpperCase() + f.slice(1) + ' <select data-filter="' + f +
+        '"><option value="">All</option></select></label>';
+    }).join("") +
+    '</div><p class="search-status" role="status" aria-live="polite"></p>' +
+    '<ul id="search-results" class="search-results" role="listbox" aria-label="Search results"></ul></div>';
+
   function setup() {
     var box = document.querySelector("[data-search]");
     if (!box) return;
+    if (!box.querySelector("input")) box.innerHTML = BOX;
     box.hidden = false;
     var input = box.querySelector("input");
     var panel = box.querySelector(".search-panel");
