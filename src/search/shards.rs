@@ -24,27 +24,36 @@ pub const DIR: &str = "search";
 /// The shard key of a word: its first `n` characters, as hex of their UTF-8
 /// bytes (safe in any file system; `search.js` computes the same).
 fn key(word: &str, n: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let end = word.char_indices().nth(n).map_or(word.len(), |(i, _)| i);
-    word.as_bytes()[..end]
-        .iter()
-        .fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    let mut out = String::with_capacity(end * 2);
+    for &b in &word.as_bytes()[..end] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
-fn base36(mut n: u64) -> String {
+/// Appends `n` in base 36.
+fn push_base36(out: &mut String, mut n: u64) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    if n == 0 {
-        return "0".to_owned();
-    }
-    let mut out = Vec::new();
-    while n > 0 {
-        out.push(DIGITS[(n % 36) as usize]);
+    let mut digits = [0u8; 13];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = DIGITS[(n % 36) as usize];
         n /= 36;
+        if n == 0 {
+            break;
+        }
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+fn base36(n: u64) -> String {
+    let mut out = String::with_capacity(4);
+    push_base36(&mut out, n);
+    out
 }
 
 /// Postings as `delta,impact,section;...`, numbers in base 36, documents
@@ -56,16 +65,28 @@ fn encode(postings: &[(u32, u32, u16)]) -> String {
         if i > 0 {
             out.push(';');
         }
-        out.push_str(&base36(u64::from(doc - previous)));
+        push_base36(&mut out, u64::from(doc - previous));
         out.push(',');
-        out.push_str(&base36(u64::from(impact)));
+        push_base36(&mut out, u64::from(impact));
         if section > 0 {
             out.push(',');
-            out.push_str(&base36(u64::from(section)));
+            push_base36(&mut out, u64::from(section));
         }
         previous = doc;
     }
     out
+}
+
+/// How many bytes `text` takes as a JSON string, quotes included.
+fn json_len(text: &str) -> usize {
+    2 + text
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if c < ' ' => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
 }
 
 fn script(call: &str, key: &impl serde::Serialize, data: &impl serde::Serialize) -> String {
@@ -79,7 +100,7 @@ fn script(call: &str, key: &impl serde::Serialize, data: &impl serde::Serialize)
 #[derive(serde::Serialize)]
 struct Shard<'a> {
     w: BTreeMap<&'a str, Stems<'a>>,
-    p: BTreeMap<&'a str, String>,
+    p: BTreeMap<&'a str, &'a String>,
 }
 
 /// The stem of a word, or its stems.
@@ -90,32 +111,75 @@ enum Stems<'a> {
     Many(Vec<&'a str>),
 }
 
-fn shard<'a>(index: &'a Index<'_>, words: &[&'a str]) -> Shard<'a> {
-    let mut shard = Shard {
-        w: BTreeMap::new(),
-        p: BTreeMap::new(),
-    };
-    for &word in words {
-        let Some(&stem) = index.words.get(word) else {
-            continue;
-        };
-        let all = std::iter::once(stem).chain(index.also.get(word).into_iter().flatten().copied());
-        let mut names = Vec::new();
-        for stem in all {
-            let name: &str = &index.stems[stem as usize];
-            names.push(name);
-            shard
-                .p
-                .entry(name)
-                .or_insert_with(|| encode(&index.postings[stem as usize]));
-        }
-        let stems = match names.as_slice() {
-            [one] => Stems::One(one),
-            _ => Stems::Many(names),
-        };
-        shard.w.insert(word, stems);
+/// The index with each stem's postings encoded once, for every shard that
+/// holds one of its words.
+struct Terms<'a, 'i> {
+    index: &'a Index<'i>,
+    /// Per stem, its postings as [`encode`] writes them.
+    encoded: Vec<String>,
+}
+
+impl<'a> Terms<'a, '_> {
+    /// The stems of a written word: the first, then those it has in other
+    /// languages.
+    fn stems(&self, word: &str) -> impl Iterator<Item = u32> + use<'_> {
+        let first = self.index.words.get(word).copied();
+        let also = first.and(self.index.also.get(word));
+        first.into_iter().chain(also.into_iter().flatten().copied())
     }
-    shard
+
+    fn shard(&'a self, words: &[&'a str]) -> Shard<'a> {
+        let mut shard = Shard {
+            w: BTreeMap::new(),
+            p: BTreeMap::new(),
+        };
+        for &word in words {
+            let mut names = Vec::new();
+            for stem in self.stems(word) {
+                let name: &str = &self.index.stems[stem as usize];
+                names.push(name);
+                shard.p.insert(name, &self.encoded[stem as usize]);
+            }
+            let stems = match names.as_slice() {
+                [] => continue,
+                [one] => Stems::One(one),
+                _ => Stems::Many(names),
+            };
+            shard.w.insert(word, stems);
+        }
+        shard
+    }
+
+    /// The size in bytes of [`Terms::shard`] as a script with key `k`,
+    /// worked out without writing it.
+    fn shard_len(&self, k: &str, words: &[&str]) -> usize {
+        let mut stems = rustc_hash::FxHashSet::default();
+        // `ismsSearch.t("k",{"w":{},"p":{}});\n` and the commas between entries.
+        let mut len = "ismsSearch.t(,{\"w\":{},\"p\":{}});\n".len() + json_len(k);
+        let mut words_in: usize = 0;
+        for &word in words {
+            let mut names = 0;
+            let mut names_len = 0;
+            for stem in self.stems(word) {
+                let name: &str = &self.index.stems[stem as usize];
+                names += 1;
+                names_len += json_len(name);
+                if stems.insert(stem) {
+                    len += json_len(name) + 1 + json_len(&self.encoded[stem as usize]);
+                }
+            }
+            if names == 0 {
+                continue;
+            }
+            words_in += 1;
+            // `"word":"stem"` or `"word":["a","b"]`
+            len += json_len(word) + 1 + names_len;
+            if names > 1 {
+                len += 2 + (names - 1);
+            }
+        }
+        len + words_in.saturating_sub(1) + stems.len().saturating_sub(1)
+    }
 }
 
 fn truncate(text: &str, chars: usize) -> &str {
@@ -150,18 +214,19 @@ fn texts<'a>(doc: &'a Doc<'_>) -> Vec<&'a str> {
 
 /// The shard of `words` (all starting with the `depth` characters whose hex
 /// is `k`), or, when larger than [`SPLIT_BYTES`], shards one character deeper.
-/// A word lives in the longest key that is a prefix of its own hex.
+/// A word lives in the longest key that is a prefix of its own hex. Sizes
+/// are worked out first, so only the shards kept are written.
 fn split_shard<'a>(
-    index: &'a Index<'_>,
+    terms: &'a Terms<'a, '_>,
     k: String,
     words: Vec<&'a str>,
     depth: usize,
 ) -> Vec<(String, String)> {
-    let whole = script("t", &k, &shard(index, &words));
-    if whole.len() <= SPLIT_BYTES
+    if terms.shard_len(&k, &words) <= SPLIT_BYTES
         || words.len() == 1
         || words.iter().all(|w| w.chars().count() <= depth)
     {
+        let whole = script("t", &k, &terms.shard(&words));
         return vec![(k, whole)];
     }
     let mut deeper: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -175,10 +240,10 @@ fn split_shard<'a>(
     }
     let mut out = Vec::new();
     if !here.is_empty() {
-        out.push((k.clone(), script("t", &k, &shard(index, &here))));
+        out.push((k.clone(), script("t", &k, &terms.shard(&here))));
     }
     for (dk, ws) in deeper {
-        out.extend(split_shard(index, dk, ws, depth + 1));
+        out.extend(split_shard(terms, dk, ws, depth + 1));
     }
     out
 }
@@ -204,9 +269,13 @@ pub fn write(index: &Index<'_>, out: &dyn Output) -> Result<usize, FsError> {
     for word in index.words.keys() {
         groups.entry(key(word, 1)).or_default().push(word);
     }
+    let terms = Terms {
+        index,
+        encoded: index.postings.par_iter().map(|p| encode(p)).collect(),
+    };
     let built: Vec<Vec<(String, String)>> = groups
         .into_par_iter()
-        .map(|(k, words)| split_shard(index, k, words, 1))
+        .map(|(k, words)| split_shard(&terms, k, words, 1))
         .collect();
     let mut files: Vec<(String, String)> = Vec::new();
     let mut keys = Vec::new();
@@ -303,5 +372,31 @@ mod tests {
     #[test]
     fn postings_are_delta_coded_in_base_36() {
         assert_eq!(encode(&[(3, 100, 0), (40, 7, 2)]), "3,2s;11,7,2");
+        assert_eq!(base36(0), "0");
+        assert_eq!(base36(u64::MAX), "3w5e11264sgsf");
+    }
+
+    #[test]
+    fn a_shards_size_is_worked_out_exactly() {
+        let mut index = Index::default();
+        for (word, stem) in [("policy", 0), ("policies", 0), ("pol\"x", 1), ("päss", 2)] {
+            index.words.insert(word.into(), stem);
+        }
+        index.also.insert("policy".into(), vec![2]);
+        index.stems = vec!["polici".into(), "pol\"x".into(), "pass\u{1}".into()];
+        index.postings = vec![vec![(3, 100, 0), (40, 7, 2)], vec![(1, 1, 0)], vec![]];
+        let terms = Terms {
+            encoded: index.postings.iter().map(|p| encode(p)).collect(),
+            index: &index,
+        };
+        for words in [
+            vec!["policy", "policies", "pol\"x", "päss"],
+            vec!["policies"],
+            vec!["policy"],
+            vec![],
+        ] {
+            let written = script("t", &"70", &terms.shard(&words));
+            assert_eq!(terms.shard_len("70", &words), written.len(), "{written}");
+        }
     }
 }
