@@ -1,8 +1,8 @@
 //! Generates a synthetic ISMS handbook of N documents, deterministically.
 //!
-//! `cargo run --release --example gen-handbook -- OUT_DIR N [SEED]`
+//! `cargo run --release --example gen-handbook -- OUT_DIR N [SEED] [--flat]`
 //!
-//! The mix: 93 control statements, one guidance page per 100 documents (at
+//! The mix (the default): 93 control statements, one guidance page per 100 documents (at
 //! most 93), one role per 200 documents (at least 12), one risk per 20
 //! documents (500 at 10,000), 40% policies, the rest procedures in folders.
 //! Every document has full front matter and a body of about 2.5 kB (risks
@@ -10,7 +10,15 @@
 //! links and relative links to other documents. Risks have all three
 //! scores, existing and planned controls, two actions and, for one in
 //! three, an acceptance; statements' justifications link a risk that lists
-//! them. The same N and seed always give the same bytes.
+//! them.
+//!
+//! The flat layout (`--flat`): N policies in one folder, `policies/`, of
+//! about 2.5 kB each (front matter included), a third of them with a code
+//! block, and the 12 roles they name (owner, approver, audience; a third of
+//! the policies are for everyone). Their links go to other policies,
+//! controls and roles.
+//!
+//! Either way, the same N, seed and layout always give the same bytes.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -187,6 +195,8 @@ impl Rng {
 }
 
 struct Plan {
+    /// The flat layout: policies and the roles they name only.
+    flat: bool,
     controls: Vec<String>,
     policies: usize,
     roles: usize,
@@ -196,43 +206,58 @@ struct Plan {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let flat = args.iter().any(|a| a == "--flat");
+    args.retain(|a| a != "--flat");
     let (Some(out), Some(n)) = (
-        args.get(1),
-        args.get(2).and_then(|n| n.parse::<usize>().ok()),
+        args.first(),
+        args.get(1).and_then(|n| n.parse::<usize>().ok()),
     ) else {
-        eprintln!("usage: gen-handbook OUT_DIR N [SEED]");
+        eprintln!("usage: gen-handbook OUT_DIR N [SEED] [--flat]");
         std::process::exit(2);
     };
-    let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(27001);
+    let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(27001);
     let controls: Vec<String> = include_str!("../src/catalog/data/iso27001-2022-annex-a.tsv")
         .lines()
         .skip(1)
         .filter_map(|l| l.split('\t').next().map(str::to_owned))
         .collect();
-    let guidance = (n / 100).clamp(1, 93);
-    let roles = (n / 200).max(12);
-    let policies = (n * 2 / 5).max(1);
-    let risks = (n / 20).max(1);
-    let pages = n
-        .saturating_sub(controls.len() + guidance + roles + policies + risks)
-        .max(1);
-    let plan = Plan {
-        controls,
-        policies,
-        roles,
-        guidance,
-        risks,
-        pages,
+    let plan = if flat {
+        Plan {
+            flat,
+            controls,
+            policies: n.max(1),
+            roles: 12,
+            guidance: 0,
+            risks: 0,
+            pages: 0,
+        }
+    } else {
+        let guidance = (n / 100).clamp(1, 93);
+        let roles = (n / 200).max(12);
+        let policies = (n * 2 / 5).max(1);
+        let risks = (n / 20).max(1);
+        let pages = n
+            .saturating_sub(controls.len() + guidance + roles + policies + risks)
+            .max(1);
+        Plan {
+            flat,
+            controls,
+            policies,
+            roles,
+            guidance,
+            risks,
+            pages,
+        }
     };
     let out = Path::new(out);
     write_handbook(out, &plan, &mut Rng(seed.max(1)));
+    let statements = if plan.flat { 0 } else { plan.controls.len() };
     eprintln!(
-        "wrote {} documents to {}: {} policies, {} statements, {} roles, {} guidance, {} risks, {} pages",
-        plan.policies + plan.controls.len() + plan.roles + plan.guidance + plan.risks + plan.pages,
+        "wrote {} documents to {}: {} policies, {statements} statements, {} roles, {} guidance, {} risks, {} pages",
+        plan.policies + statements + plan.roles + plan.guidance + plan.risks + plan.pages,
         out.display(),
         plan.policies,
-        plan.controls.len(),
         plan.roles,
         plan.guidance,
         plan.risks,
@@ -286,7 +311,7 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
             capital(rng.pick(WORDS)),
             rng.pick(WORDS),
             r % 17,
-            body(rng, plan, 3, "../")
+            body(rng, plan, 3, "../", true)
         );
         write(&content.join(format!("roles/{}.md", role_id(r))), &text);
     }
@@ -319,12 +344,20 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
             1 + rng.below(28),
             rng.pick(CLASSIFICATIONS),
             controls.join(", "),
-            body(rng, plan, 6, "../")
+            if plan.flat {
+                // About 2.5 kB with the front matter; a third with a code block.
+                body(rng, plan, 4, "", p % 3 == 1)
+            } else {
+                body(rng, plan, 6, "../", true)
+            }
         );
         write(
             &content.join(format!("policies/{}.md", policy_id(p))),
             &text,
         );
+    }
+    if plan.flat {
+        return;
     }
     for (c, id) in plan.controls.iter().enumerate() {
         let head = if c % 31 == 30 {
@@ -346,7 +379,7 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
         let text = format!(
             "---\n{head}policies: [{}]\nevidence:\n  - {{title: \"Evidence {c}\", location: \"Records system, folder {c}\"}}\n---\n{}",
             policy_id(rng.below(plan.policies)),
-            body(rng, plan, 2, "../")
+            body(rng, plan, 2, "../", true)
         );
         write(&content.join(format!("controls/{id}.md")), &text);
     }
@@ -354,7 +387,7 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
         let id = &plan.controls[g * plan.controls.len() / plan.guidance.max(1)];
         write(
             &content.join(format!("guidance/{id}.md")),
-            &format!("---\n---\n{}", body(rng, plan, 3, "../")),
+            &format!("---\n---\n{}", body(rng, plan, 3, "../", true)),
         );
     }
     for i in 0..plan.risks {
@@ -369,7 +402,7 @@ fn write_handbook(out: &Path, plan: &Plan, rng: &mut Rng) {
             capital(rng.pick(WORDS)),
             rng.pick(WORDS),
             rng.below(100),
-            body(rng, plan, 6, "../../")
+            body(rng, plan, 6, "../../", true)
         );
         write(&content.join(page_rel(i)), &text);
     }
@@ -437,7 +470,7 @@ fn risk(rng: &mut Rng, plan: &Plan, i: usize) -> String {
         rng.pick(WORDS),
         quoted(&existing),
         quoted(&planned),
-        body(rng, plan, 2, "../")
+        body(rng, plan, 2, "../", true)
     )
 }
 
@@ -458,8 +491,9 @@ fn sentence(rng: &mut Rng) -> String {
     s
 }
 
-/// A body of about `sections` × 400 bytes with every common Markdown construct.
-fn body(rng: &mut Rng, plan: &Plan, sections: usize, up: &str) -> String {
+/// A body of about `sections` × 400 bytes with every common Markdown
+/// construct; without `code`, a numbered list takes the code block's place.
+fn body(rng: &mut Rng, plan: &Plan, sections: usize, up: &str, code: bool) -> String {
     let mut b = String::with_capacity(sections * 450);
     for s in 0..sections {
         let _ = writeln!(b, "## {} {}\n", capital(rng.pick(WORDS)), rng.pick(WORDS));
@@ -484,6 +518,12 @@ fn body(rng: &mut Rng, plan: &Plan, sections: usize, up: &str) -> String {
                 }
                 b.push('\n');
             }
+            2 if !code => {
+                for n in 1..=2 {
+                    let _ = writeln!(b, "{n}. {}", sentence(rng));
+                }
+                b.push('\n');
+            }
             2 => {
                 let _ = writeln!(
                     b,
@@ -494,12 +534,20 @@ fn body(rng: &mut Rng, plan: &Plan, sections: usize, up: &str) -> String {
                 );
             }
             _ => {
+                let policy = policy_id(rng.below(plan.policies));
+                let control = &plan.controls[rng.below(plan.controls.len())];
+                let (what, target) = if plan.flat {
+                    let other = policy_id(rng.below(plan.policies));
+                    ("policy", format!("{up}{other}.md"))
+                } else {
+                    (
+                        "procedure",
+                        format!("{up}{}", page_rel(rng.below(plan.pages))),
+                    )
+                };
                 let _ = writeln!(
                     b,
-                    "See [](policy:{}), [](control:{}) and the [procedure]({up}{}).\n",
-                    policy_id(rng.below(plan.policies)),
-                    plan.controls[rng.below(plan.controls.len())],
-                    page_rel(rng.below(plan.pages)),
+                    "See [](policy:{policy}), [](control:{control}) and the [{what}]({target}).\n",
                 );
             }
         }
