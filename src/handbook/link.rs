@@ -777,6 +777,7 @@ impl<'a> Check<'a> {
             })
             .collect();
         Arc::new(Body {
+            minutes: super::reading_minutes(&rendered.sections),
             html: rendered.html,
             headings: rendered.headings,
             sections: rendered.sections,
@@ -851,7 +852,7 @@ fn link_policy(
             approved: m.approved.clone(),
             clauses: clauses?,
             extra: m.extra.clone(),
-            minutes: super::reading_minutes(&body.sections),
+            minutes: body.minutes,
             body,
         })
     })();

@@ -44,6 +44,9 @@ pub struct Body {
     pub sections: Vec<Section>,
     /// Its links to `#heading` anchors, checked by [`audit`].
     pub anchor_links: Vec<AnchorLink>,
+    /// About how many minutes it takes to read ([`reading_minutes`]),
+    /// counted once with the body, kept with it in the body cache.
+    pub minutes: u32,
 }
 
 /// Words read per minute, for reading-time estimates: a steady pace for

@@ -640,18 +640,34 @@ fn score(c: &Count) -> (f32, u16) {
 /// Builds the index of the handbook's searchable pages.
 pub fn build(h: &Handbook) -> Index<'_> {
     let owners = h.roles.iter().map(|r| r.title.clone()).collect();
-    index(documents(h), owners)
+    index(documents(h), owners, &|| false).unwrap_or_else(|| unreachable!("never given up"))
 }
 
-/// Builds the index of `docs`.
-fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
+/// [`build`], given up (None) soon after `give_up` turns true: `serve`
+/// drops a handbook's index once a newer edit is seen.
+pub fn build_unless<'a>(
+    h: &'a Handbook,
+    give_up: &(dyn Fn() -> bool + Sync),
+) -> Option<Index<'a>> {
+    let owners = h.roles.iter().map(|r| r.title.clone()).collect();
+    index(documents(h), owners, give_up)
+}
+
+/// Builds the index of `docs`, unless `give_up` turns true on the way.
+fn index<'a>(
+    docs: Vec<Doc<'a>>,
+    owners: Vec<String>,
+    give_up: &(dyn Fn() -> bool + Sync),
+) -> Option<Index<'a>> {
     // 1. Count words per document, in parallel; join the vocabularies.
     let mut counted = docs
         .par_iter()
         .enumerate()
         .fold(Partial::default, |mut p, (i, d)| {
-            let counts = count_words(d, &mut p);
-            p.docs.push((i, counts));
+            if !give_up() {
+                let counts = count_words(d, &mut p);
+                p.docs.push((i, counts));
+            }
             p
         })
         .reduce(Partial::default, |mut a, b| {
@@ -664,6 +680,9 @@ fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
                 a
             }
         });
+    if give_up() {
+        return None;
+    }
     counted.docs.sort_unstable_by_key(|(i, _)| *i);
     // 2. Stem every distinct word once, as the language of most documents
     //    does; words of documents in other languages are stemmed as those
@@ -716,6 +735,9 @@ fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
             raw[stem].push((d, s, section));
         }
     }
+    if give_up() {
+        return None;
+    }
     raw.resize(stems.len(), Vec::new());
     let n = docs.len() as f32;
     let postings: Vec<Vec<(u32, u32, u16)>> = raw
@@ -748,14 +770,14 @@ fn index(docs: Vec<Doc<'_>>, owners: Vec<String>) -> Index<'_> {
         }
         words.insert(word, first);
     }
-    Index {
+    Some(Index {
         docs,
         words,
         also,
         stems,
         postings,
         owners,
-    }
+    })
 }
 
 /// The stemming most documents use (the book's language, as a rule).
@@ -862,7 +884,7 @@ mod tests {
             "Onboarding",
             "Access to rooms. Access to systems. Access badges.",
         );
-        let index = index(vec![body, mentions, control], Vec::new());
+        let index = index(vec![body, mentions, control], Vec::new(), &|| false).unwrap();
         assert_eq!(ranked(&index, "5.15"), ["Access control", "Access policy"]);
         assert_eq!(
             ranked(&index, "9.1.1"),
@@ -884,7 +906,7 @@ mod tests {
         control.fields.push((Field::Former, "A.9.2.1".into()));
         let mut docs = vec![control];
         docs.extend(clause_documents());
-        let index = index(docs, Vec::new());
+        let index = index(docs, Vec::new(), &|| false).unwrap();
         let audit = ranked(&index, "9.2");
         assert_eq!(
             audit.first().map(String::as_str),
@@ -936,7 +958,7 @@ mod tests {
             .push((Field::Attribute, "Confidential policy".into()));
         guidance.extend([owner, backup, classification]);
         guidance.extend((0..100).map(|i| doc(DocKind::Control, &format!("Control {i}"), "Other.")));
-        let index = index(guidance, Vec::new());
+        let index = index(guidance, Vec::new(), &|| false).unwrap();
         let ranked = ranked(&index, "confidential");
         assert_eq!(
             ranked[..2],
@@ -955,7 +977,7 @@ mod tests {
             .push((Field::Text, "Kept in the Splunk archive".into()));
         let mut guidance = doc(DocKind::Guidance, "Logging guidance", "");
         guidance.fields.push((Field::Attribute, "Splunk".into()));
-        let index = index(vec![guidance, control], Vec::new());
+        let index = index(vec![guidance, control], Vec::new(), &|| false).unwrap();
         assert_eq!(ranked(&index, "splunk"), ["Logging", "Logging guidance"]);
     }
 
@@ -967,7 +989,7 @@ mod tests {
         german.stemming = tokenize::algorithm("de");
         let mut japanese = doc(DocKind::Page, "情報資産", "information");
         japanese.stemming = tokenize::algorithm("ja");
-        let index = index(vec![english, more_english, german, japanese], Vec::new());
+        let index = index(vec![english, more_english, german, japanese], Vec::new(), &|| false).unwrap();
         // English stems `information` as `inform`; German and Japanese do not.
         let stems = |w: &str| {
             let mut all = vec![index.words[w]];
@@ -985,7 +1007,7 @@ mod tests {
     fn words_with_one_stem_share_postings() {
         let a = doc(DocKind::Policy, "Policies", "Encrypting laptops.");
         let b = doc(DocKind::Policy, "Encryption", "One policy.");
-        let index = index(vec![a, b], Vec::new());
+        let index = index(vec![a, b], Vec::new(), &|| false).unwrap();
         assert_eq!(index.words["policies"], index.words["policy"]);
         assert_eq!(index.words["encrypting"], index.words["encryption"]);
         assert_eq!(ranked(&index, "policy").len(), 2);

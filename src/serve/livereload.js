@@ -2,8 +2,14 @@
  * shows the problems of a failed build in an overlay at the top of the
  * window. Injected by `ismsbook serve` only; never part of a built site.
  *
- * The server sends states: {build, built, total, errors}. A page whose
- * build differs reloads; otherwise the overlay shows the errors, or goes. */
+ * The server sends states: {build, built, total, errors, since, changed}.
+ * A page of an older build than `since` reloads. A later one is current
+ * unless its path is in `changed` (pages that body edits changed): then
+ * its <main> and footer are fetched and swapped in place, keeping scroll
+ * position and whatever the page's scripts set up; a page with controls
+ * in <main> (reading lists, the sortable register) reloads instead.
+ * Once a swapped page is painted it marks `ismsbook-updated` in the
+ * performance timeline. Otherwise the overlay shows the errors, or goes. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -98,14 +104,86 @@
     root.appendChild(panel);
   }
 
+  // This page's path in the site, as the server names its files.
+  var page = (function () {
+    var path;
+    try {
+      path = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    } catch (e) {
+      return null;
+    }
+    return path === "" || path.charAt(path.length - 1) === "/" ? path + "index.html" : path;
+  })();
+
+  // {server, number} of a build name "server-number".
+  function parse(name) {
+    var at = name ? name.lastIndexOf("-") : -1;
+    return at < 0 ? null : { server: name.slice(0, at), number: Number(name.slice(at + 1)) };
+  }
+
+  var updating = false;
+  var latest = null;
+
   function apply(state) {
+    latest = state;
+    if (updating) return; // applied again once the update is in
     if (build !== null && state.build !== build) {
-      location.reload();
-    } else if (state.errors && state.errors.length) {
+      var mine = parse(build);
+      var now = parse(state.build);
+      var current = mine && now && mine.server === now.server &&
+        typeof state.since === "number" && mine.number >= state.since;
+      if (!current) {
+        location.reload();
+        return;
+      }
+      if (!state.changed || state.changed.indexOf(page) < 0) {
+        build = state.build;
+      } else {
+        update();
+        return;
+      }
+    }
+    if (state.errors && state.errors.length) {
       show(state);
     } else {
       hide();
     }
+  }
+
+  // Swaps in the served page's <main>, footer and title.
+  function update() {
+    var main = document.querySelector("main");
+    if (!main || main.querySelector("input,select,textarea,button,form,script,[data-sortable]") ||
+        !window.fetch || !window.DOMParser) {
+      location.reload();
+      return;
+    }
+    updating = true;
+    fetch(location.href, { cache: "no-store" }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var next = fresh.querySelector("main");
+      var tag = fresh.querySelector("script[data-build]");
+      var current = document.querySelector("main");
+      if (!next || !tag || !current) throw new Error("not a page");
+      current.replaceWith(document.adoptNode(next));
+      var footer = document.querySelector("body > footer");
+      var nextFooter = fresh.querySelector("body > footer");
+      if (footer && nextFooter) footer.replaceWith(document.adoptNode(nextFooter));
+      document.title = fresh.title;
+      build = tag.getAttribute("data-build");
+      requestAnimationFrame(function () {
+        setTimeout(function () {
+          if (performance.mark) performance.mark("ismsbook-updated");
+        }, 0);
+      });
+      updating = false;
+      apply(latest);
+    }).catch(function () {
+      location.reload();
+    });
   }
 
   document.addEventListener("keydown", function (event) {

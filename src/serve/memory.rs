@@ -15,6 +15,8 @@ pub type Files = HashMap<String, Arc<[u8]>>;
 #[derive(Debug, Default)]
 pub struct Memory {
     files: Mutex<Files>,
+    /// The paths whose bytes a write changed, in the order written.
+    changed: Mutex<Vec<String>>,
 }
 
 impl Memory {
@@ -23,6 +25,7 @@ impl Memory {
     pub fn from(files: Files) -> Memory {
         Memory {
             files: Mutex::new(files),
+            changed: Mutex::default(),
         }
     }
 
@@ -30,12 +33,28 @@ impl Memory {
     pub fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// The files, and the paths whose bytes differ from what the memory
+    /// started from.
+    pub fn into_changes(self) -> (Files, Vec<String>) {
+        let Memory { files, changed } = self;
+        (
+            files.into_inner().unwrap_or_else(|p| p.into_inner()),
+            changed.into_inner().unwrap_or_else(|p| p.into_inner()),
+        )
+    }
 }
 
 impl Output for Memory {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), FsError> {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        if files.get(rel).is_some_and(|old| **old == *bytes) {
+            return Ok(());
+        }
         files.insert(rel.to_owned(), Arc::from(bytes));
+        drop(files);
+        let mut changed = self.changed.lock().unwrap_or_else(|p| p.into_inner());
+        changed.push(rel.to_owned());
         Ok(())
     }
 }
@@ -50,6 +69,12 @@ pub struct Snapshot {
     pub errors: Arc<Vec<Diagnostic>>,
     /// Which build `files` came from.
     pub build: Build,
+    /// The build from which [`Snapshot::changed`] is complete: a page of
+    /// that build or a later one is current unless its path is listed.
+    /// Every build that was more than body edits moves it on.
+    pub since: u64,
+    /// The pages that body edits changed since build [`Snapshot::since`].
+    pub changed: Arc<std::collections::BTreeSet<String>>,
 }
 
 /// Names a published site, so a page can tell whether it shows the newest:
@@ -61,6 +86,26 @@ pub struct Build {
     pub server: u64,
     /// 1 for the first site that built, 0 while none has.
     pub number: u64,
+}
+
+/// How many changed pages a snapshot lists before it gives up and has
+/// every page reload.
+const MAX_TRACKED: usize = 1000;
+
+impl Snapshot {
+    /// Records what the build just numbered changed: `pages`, or (None)
+    /// possibly any page.
+    pub fn track(&mut self, pages: Option<Vec<String>>) {
+        match pages {
+            Some(pages) if self.changed.len() + pages.len() <= MAX_TRACKED => {
+                Arc::make_mut(&mut self.changed).extend(pages);
+            }
+            _ => {
+                self.since = self.build.number;
+                self.changed = Arc::default();
+            }
+        }
+    }
 }
 
 impl Build {
@@ -93,5 +138,19 @@ mod tests {
         let files = memory.into_files();
         assert_eq!(&*files["print.html"], b"<p>one</p><p>two</p>");
         assert!(!files.contains_key("half.html"));
+    }
+
+    #[test]
+    fn only_writes_that_change_a_file_are_changes() {
+        let mut before = Files::new();
+        before.insert("a.html".to_owned(), Arc::from(&b"same"[..]));
+        before.insert("b.html".to_owned(), Arc::from(&b"old"[..]));
+        let memory = Memory::from(before);
+        memory.write("a.html", b"same").unwrap();
+        memory.write("b.html", b"new").unwrap();
+        memory.write("c.html", b"added").unwrap();
+        let (files, changed) = memory.into_changes();
+        assert_eq!(changed, ["b.html", "c.html"]);
+        assert_eq!(&*files["b.html"], b"new");
     }
 }

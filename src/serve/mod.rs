@@ -24,6 +24,7 @@ mod server;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -97,6 +98,9 @@ struct Shared {
     site: RwLock<Snapshot>,
     /// The state pages are told (`reload`), replaced on every publish.
     state: watch::Sender<Utf8Bytes>,
+    /// How many batches of changes the watcher has seen. Work done after a
+    /// build (search index, `print.html`) gives way as soon as it moves on.
+    edits: AtomicU64,
 }
 
 impl Shared {
@@ -111,7 +115,13 @@ impl Shared {
         Shared {
             state: reload::channel(&site),
             site: RwLock::new(site),
+            edits: AtomicU64::new(0),
         }
+    }
+
+    /// The count of batches of changes seen so far.
+    fn edits(&self) -> u64 {
+        self.edits.load(Ordering::SeqCst)
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -121,13 +131,20 @@ impl Shared {
     /// Publishes a build result (new files, or only the problems of a
     /// failed build) and tells every open page; returns the published
     /// build's number. Never waits for a page.
-    fn publish(&self, files: Option<memory::Files>, errors: Vec<Diagnostic>) -> u64 {
+    /// `changed` lists the pages that body edits changed, or is None when
+    /// any page may have changed.
+    fn publish(
+        &self,
+        files: Option<(memory::Files, Option<Vec<String>>)>,
+        errors: Vec<Diagnostic>,
+    ) -> u64 {
         let Ok(mut site) = self.site.write() else {
             return 0;
         };
-        if let Some(files) = files {
+        if let Some((files, changed)) = files {
             site.files = Arc::new(files);
             site.build.number += 1;
+            site.track(changed);
         }
         site.errors = Arc::new(errors);
         self.state
@@ -137,7 +154,9 @@ impl Shared {
 
     /// Adds what was built after the pages (search index, `print.html`) to
     /// the site, unless a newer build was published meanwhile.
-    fn add_later(&self, build: u64, later: memory::Files, new_index: bool) {
+    /// A new `print.html` is a new build whose one changed page it is, so
+    /// a print page that is open shows it.
+    fn add_later(&self, build: u64, later: memory::Files, new_index: bool, new_print: bool) {
         if let Ok(mut site) = self.site.write()
             && site.build.number == build
         {
@@ -147,6 +166,12 @@ impl Shared {
             }
             files.extend(later);
             site.files = Arc::new(files);
+            if new_print {
+                site.build.number += 1;
+                site.track(Some(vec![crate::handbook::urls::PRINT.to_owned()]));
+                self.state
+                    .send_replace(Utf8Bytes::from(reload::state_message(&site)));
+            }
         }
     }
 }
@@ -262,12 +287,14 @@ impl Bound {
         let indexer = start_indexer(shared.clone());
         let mut builder = Builder::new(options.clone(), config);
         let mut rebuild = |changes: &[Change]| {
+            let edit = shared.edits();
             let previous = shared.snapshot();
             match builder.rebuild(changes, &previous.files) {
                 Ok(done) => {
-                    let build = shared.publish(Some(done.files), Vec::new());
+                    let build = shared.publish(Some((done.files, done.changed)), Vec::new());
                     let later = Later {
                         build,
+                        edit,
                         search: done.handbook.config.html.search,
                         print: done.print_stale,
                         handbook: done.handbook,
@@ -303,6 +330,9 @@ impl Bound {
             let Ok(events) = result else { continue };
             let found = changes_in(&layout, &events);
             if !found.is_empty() {
+                // Background work of the last build stops: the CPU is this
+                // rebuild's.
+                shared.edits.fetch_add(1, Ordering::SeqCst);
                 rebuild(&found);
             }
         }
@@ -373,31 +403,74 @@ fn url_of(address: SocketAddr) -> String {
 struct Later {
     /// The number of the build it belongs to.
     build: u64,
+    /// [`Shared::edits`] when that build started: a later count means a
+    /// newer edit, and this work is given up.
+    edit: u64,
     search: bool,
     print: bool,
     handbook: Arc<Handbook>,
     theme: Arc<theme::Theme>,
 }
 
+impl Later {
+    /// `newer` in place of this job, with the `print.html` this one still
+    /// owed (a skipped body-only edit leaves it to redo).
+    fn then(self, newer: Later) -> Later {
+        let print = self.print || newer.print;
+        Later { print, ..newer }
+    }
+}
+
+/// How long a job given up for a newer edit waits for that edit's build
+/// before it runs again (the newer build may have failed and sent none).
+const QUIET: Duration = Duration::from_millis(500);
+
 /// A thread that builds the search index (and `print.html`, when stale) of
-/// each published handbook, skipping to the newest when builds come faster
-/// than it works.
+/// each published handbook. Builds that come faster than it works are
+/// skipped to the newest, and a job stops as soon as a newer edit is seen,
+/// so it never competes with the rebuild that edit starts.
 fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
     let (tx, rx) = mpsc::channel::<Later>();
     std::thread::spawn(move || {
-        while let Ok(mut job) = rx.recv() {
+        let mut given_up: Option<Later> = None;
+        loop {
+            let mut job = match given_up.take() {
+                None => match rx.recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                },
+                Some(job) => match rx.recv_timeout(QUIET) {
+                    Ok(newer) => job.then(newer),
+                    Err(mpsc::RecvTimeoutError::Timeout) => Later {
+                        edit: shared.edits(),
+                        ..job
+                    },
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                },
+            };
             // Let open pages reload first: indexing a large handbook would
             // take the CPU they need.
             std::thread::sleep(Duration::from_millis(200));
             while let Ok(newer) = rx.try_recv() {
-                // A skipped body-only edit still leaves print.html to redo.
-                let print = job.print || newer.print;
-                job = Later { print, ..newer };
+                job = job.then(newer);
+            }
+            let superseded = || shared.edits() != job.edit;
+            if superseded() {
+                given_up = Some(job);
+                continue;
             }
             let started = Instant::now();
-            let out = Memory::default();
+            let memory = Memory::default();
+            let out = Unless {
+                out: &memory,
+                give_up: &superseded,
+            };
             let (index, print) = rayon::join(
-                || job.search && search::write(&search::build(&job.handbook), &out).is_ok(),
+                || {
+                    job.search
+                        && search::build_unless(&job.handbook, &superseded)
+                            .is_some_and(|index| search::write(&index, &out).is_ok())
+                },
                 || {
                     job.print
                         && crate::render::render_pages(
@@ -409,8 +482,12 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
                         .is_ok()
                 },
             );
+            if superseded() {
+                given_up = Some(job);
+                continue;
+            }
             if index || print {
-                shared.add_later(job.build, out.into_files(), index);
+                shared.add_later(job.build, memory.into_files(), index, print);
                 eprintln!(
                     "{} updated in {} ms",
                     match (index, print) {
@@ -424,4 +501,63 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
         }
     });
     tx
+}
+
+/// An [`Output`](crate::site::Output) that fails every write once
+/// `give_up` turns true, so a page being written in pieces (`print.html`)
+/// stops at its next piece.
+struct Unless<'a> {
+    out: &'a dyn crate::site::Output,
+    give_up: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl Unless<'_> {
+    fn check(&self, rel: &str) -> Result<(), crate::fs::FsError> {
+        match (self.give_up)() {
+            false => Ok(()),
+            true => Err(crate::fs::FsError {
+                action: "gave up writing (a newer edit came)",
+                path: PathBuf::from(rel),
+                source: std::io::ErrorKind::Interrupted.into(),
+            }),
+        }
+    }
+}
+
+impl crate::site::Output for Unless<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), crate::fs::FsError> {
+        self.check(rel)?;
+        self.out.write(rel, bytes)
+    }
+
+    fn stream<'a>(
+        &'a self,
+        rel: &str,
+    ) -> Result<Box<dyn crate::site::Stream + 'a>, crate::fs::FsError> {
+        self.check(rel)?;
+        Ok(Box::new(UnlessStream {
+            inner: self.out.stream(rel)?,
+            rel: rel.to_owned(),
+            unless: self,
+        }))
+    }
+}
+
+/// A [`Stream`](crate::site::Stream) of [`Unless`].
+struct UnlessStream<'a> {
+    inner: Box<dyn crate::site::Stream + 'a>,
+    rel: String,
+    unless: &'a Unless<'a>,
+}
+
+impl crate::site::Stream for UnlessStream<'_> {
+    fn push(&mut self, bytes: &[u8]) -> Result<(), crate::fs::FsError> {
+        self.unless.check(&self.rel)?;
+        self.inner.push(bytes)
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), crate::fs::FsError> {
+        self.unless.check(&self.rel)?;
+        self.inner.finish()
+    }
 }

@@ -43,6 +43,9 @@ pub struct Rebuilt {
     pub theme: Arc<Theme>,
     /// Whether `print.html` was left as it was and still needs rendering.
     pub print_stale: bool,
+    /// After body edits only: the pages whose bytes changed. None when the
+    /// rebuild was more than that (every page may differ, around its text too).
+    pub changed: Option<Vec<String>>,
 }
 
 impl Builder {
@@ -124,7 +127,7 @@ impl Builder {
             .filter(|_| !changes.contains(&Change::Theme))
             .map(|r| pages_of(&handbook, &r.bodies, r.newly_pending));
         let print_stale = only.is_some() && handbook.config.html.print;
-        let (files, pages) = match only {
+        let (files, pages, changed) = match only {
             Some(jobs) => {
                 let out = Memory::from(previous.clone());
                 render::render_pages(&handbook, &theme, &out, &jobs)
@@ -133,7 +136,8 @@ impl Builder {
                     render::write_reading_csv(&handbook, &out)
                         .map_err(|d| build_problems(BuildError::Problems(d)))?;
                 }
-                (out.into_files(), jobs.len())
+                let (files, changed) = out.into_changes();
+                (files, jobs.len(), Some(changed))
             }
             None => {
                 let out = Memory::default();
@@ -146,7 +150,7 @@ impl Builder {
                         files.entry(path.clone()).or_insert_with(|| bytes.clone());
                     }
                 }
-                (files, count)
+                (files, count, None)
             }
         };
         eprintln!(
@@ -161,6 +165,7 @@ impl Builder {
             handbook: Arc::new(handbook),
             theme,
             print_stale,
+            changed,
         })
     }
 }

@@ -39,7 +39,9 @@ pub const PING_EVERY: Duration = Duration::from_secs(20);
 const MAX_INCOMING: usize = 4096;
 
 /// The JSON state of `site` that pages act on: `build`, whether any site
-/// has `built`, the first [`MAX_SHOWN`] of its `errors` and their `total`.
+/// has `built`, the first [`MAX_SHOWN`] of its `errors` and their `total`,
+/// and which pages `changed` since build number `since` (a page of an
+/// earlier build reloads; a later one only if it is listed).
 pub fn state_message(site: &Snapshot) -> String {
     let errors: Vec<serde_json::Value> = site
         .errors
@@ -60,6 +62,8 @@ pub fn state_message(site: &Snapshot) -> String {
         "built": site.build.exists(),
         "total": site.errors.len(),
         "errors": errors,
+        "since": site.since,
+        "changed": *site.changed,
     })
     .to_string()
 }
