@@ -411,23 +411,75 @@ fn the_dark_mode_toggle_follows_the_system_and_remembers_the_choice() {
 }
 
 #[test]
-fn a_served_page_reloads_itself_after_an_edit() {
+fn a_body_edit_updates_the_open_page_in_place_and_other_edits_reload_it() {
     let Some(chromium) = chromium() else { return };
     let server = common::server::Server::start();
     let browser = browser(chromium);
     let tab = browser.new_tab().unwrap();
+    let other = browser.new_tab().unwrap();
     open(&tab, &format!("{}policies/backup.html", server.url));
-    eval(&tab, "window.beforeEdit = true; true");
+    open(
+        &other,
+        &format!("{}policies/access-control.html", server.url),
+    );
+    // The writer has scrolled down the page they are editing.
+    eval(
+        &tab,
+        "window.scrollTo(0, 600); window.beforeEdit = true; true",
+    );
+    eval(&other, "window.beforeEdit = true; true");
     let file = server.path("policies/backup.md");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
         &file,
-        text + "\n\nWritten while the browser watched: kingfisher-7.\n",
+        text.clone() + "\n\nWritten while the browser watched: kingfisher-7.\n",
+    )
+    .unwrap();
+    // The new text is shown in the same page, where the writer was.
+    wait_for(
+        &tab,
+        "document.body.textContent.includes('kingfisher-7') \
+         && performance.getEntriesByName('ismsbook-updated').length > 0",
+    );
+    assert_eq!(eval(&tab, "window.beforeEdit === true"), Value::Bool(true));
+    assert_eq!(eval(&tab, "scrollY === 600"), Value::Bool(true));
+    assert_eq!(
+        eval(&tab, "document.title"),
+        Value::String("Backup Policy · Kestrel Ledger Ltd".into())
+    );
+    // The search box of the header still works.
+    assert_eq!(
+        eval(&tab, "!document.querySelector('[data-search]').hidden"),
+        Value::Bool(true)
+    );
+    // A page the edit did not change is left as it is.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(
+        eval(
+            &other,
+            "window.beforeEdit === true && performance.getEntriesByName('ismsbook-updated').length === 0"
+        ),
+        Value::Bool(true)
+    );
+
+    // A new title is more than a body edit: both pages reload.
+    std::fs::write(
+        &file,
+        text.replacen(
+            "title: \"Backup Policy\"",
+            "title: \"Backup and Restore Policy\"",
+            1,
+        ),
     )
     .unwrap();
     wait_for(
         &tab,
-        "document.body.textContent.includes('kingfisher-7') && window.beforeEdit === undefined",
+        "window.beforeEdit === undefined && document.readyState === 'complete' \
+         && document.title.startsWith('Backup and Restore Policy')",
+    );
+    wait_for(
+        &other,
+        "window.beforeEdit === undefined && document.readyState === 'complete'",
     );
 }
 

@@ -140,6 +140,55 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
 }
 
 #[test]
+fn a_body_edit_names_the_pages_it_changed_and_other_edits_every_page() {
+    let server = Server::start();
+    let mut page = Page::open(&server);
+    let file = server.path("policies/backup.md");
+    edit(&file, |t| t + "\n\nA body edit: osprey-5.\n");
+    let state = page.wait(|s, _| {
+        s["changed"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|p| p == "policies/backup.html"))
+    });
+    let since = state["since"].as_u64().unwrap();
+    let build: u64 = state["build"]
+        .as_str()
+        .unwrap()
+        .rsplit('-')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        since < build,
+        "pages of earlier builds stay current: {state}"
+    );
+    let changed = state["changed"].as_array().unwrap();
+    assert!(
+        !changed
+            .iter()
+            .any(|p| p == "policies/access-control.html" || p == "index.html"),
+        "only pages the edit changed: {state}"
+    );
+    // A front-matter edit may change any page: every earlier page reloads.
+    edit(&file, |t| {
+        t.replacen("title: \"Backup Policy\"", "title: \"Backups\"", 1)
+    });
+    let state = page.wait(|s, _| {
+        let build: u64 = s["build"]
+            .as_str()
+            .unwrap()
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        s["since"].as_u64() == Some(build)
+    });
+    assert_eq!(state["changed"], serde_json::json!([]), "{state}");
+}
+
+#[test]
 fn a_policy_edit_reaches_the_reading_lists_and_packs_that_hold_it() {
     let server = Server::start();
     let mut page_socket = Page::open(&server);

@@ -36,6 +36,8 @@ pub struct BodyCache {
     signature: u64,
     /// Content path → (hash of the file's text, its rendered body).
     bodies: FxHashMap<String, (u64, Arc<Body>)>,
+    /// The index of the last handbook that linked, for [`relink_bodies`].
+    index: Option<Index>,
 }
 
 impl BodyCache {
@@ -220,7 +222,81 @@ pub fn link_with(
     }
     join_relations(&mut handbook, &sorted);
     cache.fill(signature, &handbook);
+    cache.index = Some(index);
     Some(handbook)
+}
+
+/// `previous` after edits to the bodies of the documents at `rels` and to
+/// nothing else (front matter, file names and every other file as they
+/// were, which `content::Content::refresh` tells): those bodies rendered
+/// anew against the index of the last link, everything else kept. None
+/// when that index is gone or a document is not where it was: link whole.
+/// Problems of the new bodies go to `diagnostics`.
+pub fn relink_bodies(
+    previous: &Handbook,
+    content: &Content,
+    rels: &[String],
+    diagnostics: &mut Diagnostics,
+    cache: &mut BodyCache,
+) -> Option<Handbook> {
+    let mut index = cache.index.take()?;
+    index.committed = content.committed.clone();
+    let mut handbook = previous.clone();
+    let relinked = rels.iter().try_for_each(|rel| {
+        let doc = content.documents.iter().find(|d| &d.rel == rel)?;
+        let mut c = Check::new(&index, cache, doc);
+        let body = relink_body(&mut handbook, &mut c)?;
+        let (_, problems) = c.finish(Some(()));
+        diagnostics.extend(problems);
+        cache.bodies.insert(rel.clone(), (doc.hash, body));
+        Some(())
+    });
+    cache.index = Some(index);
+    relinked.map(|()| handbook)
+}
+
+/// Renders the body of `c`'s document anew into its place in `h`, with
+/// its source; the new body, or None if the document has no place there.
+fn relink_body(h: &mut Handbook, c: &mut Check<'_>) -> Option<Arc<Body>> {
+    let doc = c.doc;
+    let is = |s: &Source| s.rel == doc.rel;
+    let (updated, language) = match &doc.meta {
+        Meta::Policy(m) => (m.updated, m.language.as_ref()),
+        Meta::Control(m) => (m.updated, m.language.as_ref()),
+        Meta::Role(m) => (m.updated, m.language.as_ref()),
+        Meta::Guidance(m) => (m.updated, m.language.as_ref()),
+        Meta::Page(m) => (m.updated, m.language.as_ref()),
+        Meta::Risk(m) => (m.updated, m.language.as_ref()),
+    };
+    let catalog = catalog::catalog();
+    let (body, source, url) = if let Some(p) = h.policies.iter_mut().find(|p| is(&p.source)) {
+        (&mut p.body, &mut p.source, urls::policy(&p.id))
+    } else if let Some(r) = h.roles.iter_mut().find(|r| is(&r.source)) {
+        (&mut r.body, &mut r.source, urls::role(&r.id))
+    } else if let Some(r) = h.risks.iter_mut().find(|r| is(&r.source)) {
+        (&mut r.body, &mut r.source, urls::risk(&r.id))
+    } else if let Some(p) = h.pages.iter_mut().find(|p| is(&p.source)) {
+        (&mut p.body, &mut p.source, p.url.clone())
+    } else if let Some(control) = h.controls.iter_mut().find(|x| {
+        x.statement.as_ref().is_some_and(|s| is(&s.source))
+            || x.guidance.as_ref().is_some_and(|g| is(&g.source))
+    }) {
+        let id = catalog.controls[control.index].id;
+        match (&mut control.statement, &mut control.guidance) {
+            (Some(s), _) if is(&s.source) => (&mut s.body, &mut s.source, urls::control(id)),
+            (_, Some(g)) => (&mut g.body, &mut g.source, urls::guidance(id)),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    *body = c.body(&url);
+    *source = c.source(updated, language);
+    let body = body.clone();
+    if let Some(p) = h.policies.iter_mut().find(|p| is(&p.source)) {
+        p.minutes = body.minutes;
+    }
+    Some(body)
 }
 
 /// Moves the problems into `diagnostics`; the linked items, in the order

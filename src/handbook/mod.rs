@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use audit::audit;
-pub use link::{BodyCache, link, link_with};
+pub use link::{BodyCache, link, link_with, relink_bodies};
 pub use resolve::join;
 pub use risk::{Acceptor, Action, Assessed, Decision, Risk, Treatment, Use, natural_key};
 

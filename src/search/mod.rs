@@ -645,10 +645,7 @@ pub fn build(h: &Handbook) -> Index<'_> {
 
 /// [`build`], given up (None) soon after `give_up` turns true: `serve`
 /// drops a handbook's index once a newer edit is seen.
-pub fn build_unless<'a>(
-    h: &'a Handbook,
-    give_up: &(dyn Fn() -> bool + Sync),
-) -> Option<Index<'a>> {
+pub fn build_unless<'a>(h: &'a Handbook, give_up: &(dyn Fn() -> bool + Sync)) -> Option<Index<'a>> {
     let owners = h.roles.iter().map(|r| r.title.clone()).collect();
     index(documents(h), owners, give_up)
 }
@@ -989,7 +986,12 @@ mod tests {
         german.stemming = tokenize::algorithm("de");
         let mut japanese = doc(DocKind::Page, "情報資産", "information");
         japanese.stemming = tokenize::algorithm("ja");
-        let index = index(vec![english, more_english, german, japanese], Vec::new(), &|| false).unwrap();
+        let index = index(
+            vec![english, more_english, german, japanese],
+            Vec::new(),
+            &|| false,
+        )
+        .unwrap();
         // English stems `information` as `inform`; German and Japanese do not.
         let stems = |w: &str| {
             let mut all = vec![index.words[w]];
@@ -1047,5 +1049,12 @@ mod tests {
             lowest_policy > (n / 2) as u32,
             "the highest impacts survive"
         );
+    }
+
+    #[test]
+    fn an_index_given_up_is_none() {
+        let docs = || vec![doc(DocKind::Page, "Onboarding", "Access badges.")];
+        assert!(index(docs(), Vec::new(), &|| true).is_none());
+        assert!(index(docs(), Vec::new(), &|| false).is_some());
     }
 }

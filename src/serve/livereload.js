@@ -174,11 +174,15 @@
       if (footer && nextFooter) footer.replaceWith(document.adoptNode(nextFooter));
       document.title = fresh.title;
       build = tag.getAttribute("data-build");
-      requestAnimationFrame(function () {
-        setTimeout(function () {
-          if (performance.mark) performance.mark("ismsbook-updated");
-        }, 0);
-      });
+      // After the next paint; a hidden page paints nothing until shown.
+      var mark = function () {
+        if (performance.mark) performance.mark("ismsbook-updated");
+      };
+      if (document.hidden) {
+        mark();
+      } else {
+        requestAnimationFrame(function () { setTimeout(mark, 0); });
+      }
       updating = false;
       apply(latest);
     }).catch(function () {

@@ -4,12 +4,14 @@
 //! | --- | --- |
 //! | `book.toml` | everything: configuration, theme, content, all pages |
 //! | theme file | recompile templates, re-render all pages (content kept) |
-//! | a document's body only | re-read that file, relink (other bodies come from the [`BodyCache`]), re-render that document's page (a policy's also: the reading lists and onboarding packs that hold it, with its reading time and text, and `reading-lists.csv`) |
+//! | a document's body only | re-read that file, render its body anew into the last handbook ([`handbook::relink_bodies`], against the index of the last link), re-render that document's page (a policy's also: the onboarding packs that print it in full, and when its reading time changed, the reading lists, role pages and `reading-lists.csv` that show it) |
 //! | front matter, new, deleted or renamed files, assets | re-read those files, relink, re-render all pages |
 //!
 //! The search index is rebuilt after the pages, on its own thread, so a
 //! reload never waits for it (see `mod.rs`); so is `print.html` after a
-//! body-only edit, since it holds every body.
+//! body-only edit, since it holds every body. A rebuild after body edits
+//! only also tells which pages' bytes changed, so open pages that did not
+//! change stay as they are and those that did are updated in place.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,6 +33,9 @@ pub struct Builder {
     theme: Option<Arc<Theme>>,
     content: Option<Content>,
     bodies: BodyCache,
+    /// The last handbook that built, and the problems found up to its
+    /// link (warnings only): a body edit starts from them.
+    last: Option<(Arc<Handbook>, Vec<Diagnostic>)>,
 }
 
 /// A successful rebuild.
@@ -57,6 +62,7 @@ impl Builder {
             theme: None,
             content: None,
             bodies: BodyCache::default(),
+            last: None,
         }
     }
 
@@ -102,13 +108,40 @@ impl Builder {
             }
             _ => content::load(&self.config.src_dir(), &mut diagnostics),
         };
-        let linked = handbook::link_with(
-            &self.config,
-            &content,
-            self.options.today,
-            &mut diagnostics,
-            &mut self.bodies,
-        );
+        let body_edits = refresh
+            .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
+            .filter(|_| !changes.contains(&Change::Theme));
+        let last = self.last.take();
+        // After body edits, only those bodies are rendered anew; other
+        // changes link the whole handbook (bodies still come from the cache).
+        let relinked = match (&body_edits, &last) {
+            (Some(r), Some((handbook, linked_with))) => {
+                let mut fresh = Diagnostics::new();
+                let h = handbook::relink_bodies(
+                    handbook,
+                    &content,
+                    &r.bodies,
+                    &mut fresh,
+                    &mut self.bodies,
+                );
+                if h.is_some() {
+                    diagnostics = Diagnostics::from_iter(linked_with.iter().cloned());
+                    diagnostics.extend(fresh.into_sorted());
+                }
+                h
+            }
+            _ => None,
+        };
+        let linked = relinked.or_else(|| {
+            handbook::link_with(
+                &self.config,
+                &content,
+                self.options.today,
+                &mut diagnostics,
+                &mut self.bodies,
+            )
+        });
+        let linked_with = diagnostics.clone().into_sorted();
         if let Some(h) = linked.as_ref().filter(|_| !diagnostics.has_errors()) {
             diagnostics.extend(handbook::audit(h, &content));
         }
@@ -120,19 +153,17 @@ impl Builder {
             return Err(diagnostics.into_sorted());
         }
         let warnings = diagnostics.warning_count();
+        let before = last.as_ref().map(|(h, _)| h.as_ref());
 
         // Pages: only the edited documents' own pages after a body edit.
-        let only = refresh
-            .filter(|r| !r.structural && !previous.is_empty() && !config_changed)
-            .filter(|_| !changes.contains(&Change::Theme))
-            .map(|r| pages_of(&handbook, &r.bodies, r.newly_pending));
+        let only = body_edits.map(|r| pages_of(&handbook, before, &r.bodies, r.newly_pending));
         let print_stale = only.is_some() && handbook.config.html.print;
         let (files, pages, changed) = match only {
             Some(jobs) => {
                 let out = Memory::from(previous.clone());
                 render::render_pages(&handbook, &theme, &out, &jobs)
                     .map_err(|d| build_problems(BuildError::Problems(d)))?;
-                if jobs.iter().any(|j| matches!(j, Job::Policy(_))) {
+                if jobs.iter().any(|j| matches!(j, Job::Reading(_))) {
                     render::write_reading_csv(&handbook, &out)
                         .map_err(|d| build_problems(BuildError::Problems(d)))?;
                 }
@@ -160,9 +191,11 @@ impl Builder {
             super::describe(changes),
             crate::diagnostics::report::warnings_note(warnings)
         );
+        let handbook = Arc::new(handbook);
+        self.last = Some((handbook.clone(), linked_with));
         Ok(Rebuilt {
             files,
-            handbook: Arc::new(handbook),
+            handbook,
             theme,
             print_stale,
             changed,
@@ -170,9 +203,15 @@ impl Builder {
     }
 }
 
-/// The pages that show the bodies of the documents at `rels`; with
-/// `newly_pending`, also those that list files not yet committed.
-fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
+/// The pages that show the bodies of the documents at `rels` in `h`
+/// (`before` is the handbook of the last build); with `newly_pending`,
+/// also those that list files not yet committed.
+fn pages_of(
+    h: &Handbook,
+    before: Option<&Handbook>,
+    rels: &[String],
+    newly_pending: bool,
+) -> Vec<Job> {
     let mut jobs = Vec::new();
     for rel in rels {
         let is = |s: &crate::handbook::Source| &s.rel == rel;
@@ -181,21 +220,28 @@ fn pages_of(h: &Handbook, rels: &[String], newly_pending: bool) -> Vec<Job> {
         }
         if let Some(p) = h.policies.iter().position(|p| is(&p.source)) {
             jobs.push(Job::Policy(p));
-            // Its reading time and text are on the reading lists that hold it.
-            jobs.push(Job::Reading(None));
+            // Reading lists show its reading time: they change when it does.
+            let minutes = before
+                .and_then(|b| b.policies.get(p))
+                .filter(|old| is(&old.source))
+                .is_none_or(|old| old.minutes != h.policies[p].minutes);
             let everyone = h.everyone.contains(&p);
-            if everyone {
+            // Packs print everyone's policies in full only when they are
+            // few, and a role's own policies always.
+            let in_full = everyone && h.everyone_in_full();
+            if minutes {
+                jobs.push(Job::Reading(None));
+            }
+            if everyone && (minutes || in_full) {
                 jobs.push(Job::ReadingPack(None));
             }
-            // Roles' pages repeat everyone's policies only when they are few.
-            let on_every_role = everyone && h.everyone_in_full();
             for (r, role) in h.roles.iter().enumerate() {
-                if on_every_role || role.reading_list.contains(&p) {
-                    jobs.extend([
-                        Job::Role(r),
-                        Job::Reading(Some(r)),
-                        Job::ReadingPack(Some(r)),
-                    ]);
+                let own = role.reading_list.contains(&p);
+                if (own || in_full) && minutes {
+                    jobs.extend([Job::Role(r), Job::Reading(Some(r))]);
+                }
+                if own || in_full {
+                    jobs.push(Job::ReadingPack(Some(r)));
                 }
             }
         }
