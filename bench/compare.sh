@@ -8,7 +8,7 @@
 #        LAYOUT is `mix` (bench/gen_handbook.rs's mix of policies, statements,
 #        roles, guidance, risks and procedures) or `flat` (N policies in one
 #        folder, `gen-handbook --flat`).
-# Env:   RUNS (default 3) runs per tool, RUNS_100K (default 1) from 100,000 documents;
+# Env:   RUNS (default 3) runs per tool, RUNS_100K (default 2: the first builds into an empty folder, the second over it, as the smaller handbooks' later runs do) from 100,000 documents;
 #        MDBOOK_RUNS_10K (default 0: mdBook takes minutes at 10,000; never run
 #        from 100,000); HUGO_MEM_MB (default: available memory less 2 GB), the
 #        address space Hugo may take, so a run that would exhaust the machine's
@@ -66,7 +66,7 @@ for spec in "${handbooks[@]}"; do
   [ "$n" -ge 10000 ] && md_runs="${MDBOOK_RUNS_10K:-0}"
   [ "$n" -ge 100000 ] && md_runs=0
   tool_runs=$runs
-  [ "$n" -ge 100000 ] && tool_runs="${RUNS_100K:-1}"
+  [ "$n" -ge 100000 ] && tool_runs="${RUNS_100K:-2}"
   if [ "$md_runs" -gt 0 ]; then
     command -v mdbook >/dev/null || cargo install mdbook --locked
     # mdBook: the same Markdown, every file a chapter of SUMMARY.md.
@@ -103,7 +103,8 @@ for spec in "${handbooks[@]}"; do
         bytes=$(du -sb "$out" | cut -f1)
         pages=$(find "$out" -name '*.html' | wc -l)
         largest=$(find "$out" -type f -printf '%s %P\n' | sort -n | tail -1)
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$tool" "$bytes" "$pages" "$largest" >> "$work/sizes.tsv"
+        median=$(find "$out" -name '*.html' -printf '%s\n' | sort -n | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$layout" "$n" "$tool" "$bytes" "$pages" "$median" "$largest" >> "$work/sizes.tsv"
       done
     fi
     if [ "$run" -le "$md_runs" ]; then
@@ -140,9 +141,9 @@ awk -F'\t' '
     }
   }' "$results"
 echo
-echo "| handbook | N | tool | written (MB) | HTML pages | bytes per page | largest file |"
-echo "| --- | ---: | --- | ---: | ---: | ---: | --- |"
-awk -F'\t' '{ split($6, l, " "); printf "| %s | %s | %s | %.1f | %d | %.0f | %s (%.1f MB) |\n",
-  $1, $2, $3, $4 / 1e6, $5, $4 / $5, l[2], l[1] / 1e6 }' "$work/sizes.tsv"
+echo "| handbook | N | tool | written (MB) | HTML pages | bytes written per page | median HTML page (bytes) | largest file |"
+echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |"
+awk -F'\t' '{ split($7, l, " "); printf "| %s | %s | %s | %.1f | %d | %.0f | %d | %s (%.1f MB) |\n",
+  $1, $2, $3, $4 / 1e6, $5, $4 / $5, $6, l[2], l[1] / 1e6 }' "$work/sizes.tsv"
 echo
 echo "Raw runs: $results"
