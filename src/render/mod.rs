@@ -373,6 +373,9 @@ struct Renderer<'a> {
     /// What changed since the last audit, worked out on first use (the
     /// home page and `changes.html` share it).
     changes: std::sync::OnceLock<crate::handbook::changes::Changes>,
+    /// The role picker's entries, worked out on first use (the home page
+    /// and every reading list show them).
+    choices: std::sync::OnceLock<Vec<views::ReadingChoice>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -398,7 +401,13 @@ impl<'a> Renderer<'a> {
             refs: Refs::new(h),
             base,
             changes: std::sync::OnceLock::new(),
+            choices: std::sync::OnceLock::new(),
         }
+    }
+
+    fn reading_choices(&self) -> &[views::ReadingChoice] {
+        self.choices
+            .get_or_init(|| views::reading_choices(self.h))
     }
 
     fn changes(&self) -> &crate::handbook::changes::Changes {
@@ -448,7 +457,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("summary", &summary);
                 ctx.insert("status", &status);
                 ctx.insert("everyone", &views::reading_choice(h, None));
-                ctx.insert("roles", &views::reading_choices(h));
+                ctx.insert("roles", self.reading_choices());
                 ctx.insert("status_url", urls::STATUS);
                 ("index.html", "home")
             }
@@ -458,7 +467,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Reading(role) => {
                 ctx.insert("list", &views::reading_list(h, refs, role));
-                ctx.insert("roles", &views::reading_choices(h));
+                ctx.insert("roles", self.reading_choices());
                 ctx.insert("csv", urls::READING_CSV);
                 ctx.insert("book_key", &reading_key(h));
                 ("reading.html", "roles")

@@ -1159,6 +1159,11 @@ pub fn reading_list(h: &Handbook, refs: &Refs, role: Option<usize>) -> ReadingLi
 
 /// The role picker's entry for `role`, or for everyone (None).
 pub fn reading_choice(h: &Handbook, role: Option<usize>) -> ReadingChoice {
+    choice(h, role, h.minutes(&h.everyone))
+}
+
+/// [`reading_choice`], given the minutes of everyone's list.
+fn choice(h: &Handbook, role: Option<usize>, everyone_minutes: u32) -> ReadingChoice {
     let (title, url, own): (_, _, &[usize]) = match role {
         Some(r) => (
             h.roles[r].title.clone(),
@@ -1171,14 +1176,15 @@ pub fn reading_choice(h: &Handbook, role: Option<usize>) -> ReadingChoice {
         title,
         url,
         count: h.everyone.len() + own.len(),
-        minutes: h.minutes(&h.everyone) + h.minutes(own),
+        minutes: everyone_minutes + h.minutes(own),
     }
 }
 
 /// Every role's entry in the role picker, by title.
 pub fn reading_choices(h: &Handbook) -> Vec<ReadingChoice> {
+    let everyone_minutes = h.minutes(&h.everyone);
     (0..h.roles.len())
-        .map(|r| reading_choice(h, Some(r)))
+        .map(|r| choice(h, Some(r), everyone_minutes))
         .collect()
 }
 
