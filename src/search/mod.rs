@@ -705,23 +705,24 @@ fn index<'a>(
     let mut elsewhere: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     let mut raw: Vec<Vec<(u32, f32, u16)>> = Vec::new();
     let mut merged: FxHashMap<u32, Count> = FxHashMap::default();
-    for (d, counts) in &counted.docs {
-        let stemming = docs[*d].stemming;
-        let d = u32::try_from(*d).unwrap_or(u32::MAX);
+    // Each document's counts are freed once they are postings.
+    for (d, counts) in std::mem::take(&mut counted.docs) {
+        let stemming = docs[d].stemming;
+        let d = u32::try_from(d).unwrap_or(u32::MAX);
         merged.clear();
         for (w, c) in counts {
             let stem = if stemming == main {
-                in_main[*w as usize] = true;
-                word_stem[*w as usize]
+                in_main[w as usize] = true;
+                word_stem[w as usize]
             } else {
-                let stem = intern(stemmer.of(by_id[*w as usize], stemming));
-                let list = elsewhere.entry(*w).or_default();
+                let stem = intern(stemmer.of(by_id[w as usize], stemming));
+                let list = elsewhere.entry(w).or_default();
                 if !list.contains(&stem) {
                     list.push(stem);
                 }
                 stem
             };
-            merged.entry(stem).or_default().merge(*c);
+            merged.entry(stem).or_default().merge(c);
         }
         for (stem, c) in &merged {
             let (s, section) = score(c);
