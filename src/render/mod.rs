@@ -406,8 +406,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn reading_choices(&self) -> &[views::ReadingChoice] {
-        self.choices
-            .get_or_init(|| views::reading_choices(self.h))
+        self.choices.get_or_init(|| views::reading_choices(self.h))
     }
 
     fn changes(&self) -> &crate::handbook::changes::Changes {
