@@ -294,7 +294,7 @@ fn relink_body(h: &mut Handbook, c: &mut Check<'_>) -> Option<Arc<Body>> {
     *source = c.source(updated, language);
     let body = body.clone();
     if let Some(p) = h.policies.iter_mut().find(|p| is(&p.source)) {
-        p.minutes = body.minutes;
+        p.minutes = body.minutes();
     }
     Some(body)
 }
@@ -870,7 +870,7 @@ impl<'a> Check<'a> {
             s.text = exact(std::mem::take(&mut s.text));
         }
         Arc::new(Body {
-            minutes: super::reading_minutes(&sections),
+            minutes: std::sync::OnceLock::new(),
             html: exact(rendered.html),
             headings: rendered.headings,
             sections,
@@ -945,7 +945,7 @@ fn link_policy(
             approved: m.approved.clone(),
             clauses: clauses?,
             extra: m.extra.clone(),
-            minutes: body.minutes,
+            minutes: body.minutes(),
             body,
         })
     })();

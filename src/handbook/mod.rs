@@ -44,9 +44,17 @@ pub struct Body {
     pub sections: Vec<Section>,
     /// Its links to `#heading` anchors, checked by [`audit`].
     pub anchor_links: Vec<AnchorLink>,
-    /// About how many minutes it takes to read ([`reading_minutes`]),
-    /// counted once with the body, kept with it in the body cache.
-    pub minutes: u32,
+    /// About how many minutes it takes to read ([`Body::minutes`]).
+    pub minutes: std::sync::OnceLock<u32>,
+}
+
+impl Body {
+    /// About how many minutes it takes to read ([`reading_minutes`]):
+    /// counted on first use (policies' bodies only), then kept with the
+    /// body, in the body cache too.
+    pub fn minutes(&self) -> u32 {
+        *self.minutes.get_or_init(|| reading_minutes(&self.sections))
+    }
 }
 
 /// Words read per minute, for reading-time estimates: a steady pace for
