@@ -76,7 +76,7 @@ pub fn highlight(lang: &str, code: &str) -> Option<String> {
         return None;
     }
     let syntax = syntax(lang)?;
-    // A grammar's regex that the pure-Rust engine rejects panics inside
+    // A grammar's regex that the regex engine rejects panics inside
     // syntect: that block renders plain too.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
