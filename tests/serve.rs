@@ -139,6 +139,12 @@ fn an_edit_reaches_the_page_and_open_pages_are_told_to_reload() {
     }
 }
 
+/// The count in a state's build name (`server-count`).
+fn build_number(state: &serde_json::Value) -> u64 {
+    let name = state["build"].as_str().unwrap();
+    name.rsplit('-').next().unwrap().parse().unwrap()
+}
+
 #[test]
 fn a_body_edit_names_the_pages_it_changed_and_other_edits_every_page() {
     let server = Server::start();
@@ -151,16 +157,8 @@ fn a_body_edit_names_the_pages_it_changed_and_other_edits_every_page() {
             .is_some_and(|c| c.iter().any(|p| p == "policies/backup.html"))
     });
     let since = state["since"].as_u64().unwrap();
-    let build: u64 = state["build"]
-        .as_str()
-        .unwrap()
-        .rsplit('-')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
     assert!(
-        since < build,
+        since < build_number(&state),
         "pages of earlier builds stay current: {state}"
     );
     let changed = state["changed"].as_array().unwrap();
@@ -174,17 +172,7 @@ fn a_body_edit_names_the_pages_it_changed_and_other_edits_every_page() {
     edit(&file, |t| {
         t.replacen("title: \"Backup Policy\"", "title: \"Backups\"", 1)
     });
-    let state = page.wait(|s, _| {
-        let build: u64 = s["build"]
-            .as_str()
-            .unwrap()
-            .rsplit('-')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        s["since"].as_u64() == Some(build)
-    });
+    let state = page.wait(|s, _| s["since"].as_u64() == Some(build_number(s)));
     assert_eq!(state["changed"], serde_json::json!([]), "{state}");
 }
 
