@@ -54,12 +54,6 @@ fn edit_file(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
     std::fs::write(&path, f(text)).unwrap();
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 #[test]
 fn the_fixture_itself_builds_cleanly() {
     let book = fixture("minimal");

@@ -7,17 +7,9 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::chrome::{eval, open, wait_for};
 use common::*;
 use headless_chrome::Tab;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// Pages with odd names, titled `Zyx <n>` (a word found only in them).
 const NAMES: [&str; 10] = [

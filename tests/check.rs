@@ -40,18 +40,6 @@ fn found(dir: &Path, args: &[&str]) -> Vec<(String, String, u64, String)> {
         .collect()
 }
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, f(text)).unwrap();
-}
-
 /// The minimal fixture with `[check]` settings appended to its book.toml.
 fn handbook(check_table: &str) -> tempfile::TempDir {
     let book = fixture("minimal");

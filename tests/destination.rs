@@ -11,12 +11,6 @@ use std::path::Path;
 
 use common::*;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// Every path under `dir` with the text of each file.
 fn snapshot(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
     tree::list(dir)

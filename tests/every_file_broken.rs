@@ -10,16 +10,6 @@ use std::sync::Mutex;
 
 use common::*;
 
-/// `ismsbook check .` in `dir`.
-fn check(dir: &Path) -> Run {
-    ismsbook()
-        .current_dir(dir)
-        .args(["check", ".", "--today", TODAY])
-        .output()
-        .expect("run ismsbook")
-        .into()
-}
-
 /// A private copy of the example handbook.
 fn example_copy() -> tempfile::TempDir {
     let book = tempfile::tempdir().unwrap();
@@ -61,7 +51,7 @@ fn run_case(book: &Path, rel: &str, how: Break) -> Option<String> {
     let path = book.join("content").join(rel);
     let original = std::fs::read_to_string(&path).unwrap();
     how.apply(&path, &original);
-    let run = check(book);
+    let run = check_in(book);
     std::fs::write(&path, &original).unwrap();
     let all = format!("{}{}", run.stdout, run.stderr);
     let problem = if run.code == 101 || all.contains("panicked") {
@@ -134,7 +124,7 @@ fn each_file_of_the_example_broken_or_removed_is_reported_without_a_panic() {
 
 /// `check` and `build` of `dir`: both exit 1, name `message`, never panic.
 fn check_and_build_report(dir: &Path, message: &str) {
-    let checked = check(dir);
+    let checked = check_in(dir);
     let built = build(dir, &dir.join("book"));
     for (command, run) in [("check", &checked), ("build", &built)] {
         let all = format!("{}{}", run.stdout, run.stderr);
@@ -194,7 +184,7 @@ fn a_reporting_loop_is_reported_once_at_its_first_role() {
         )
         .unwrap();
     }
-    let run = check(&dir);
+    let run = check_in(&dir);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let loops: Vec<&str> = run
         .stdout

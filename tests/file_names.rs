@@ -9,12 +9,6 @@ use std::path::Path;
 
 use common::*;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// Odd file names, and how a writer links to each from the top folder.
 pub const ODD: [(&str, &str); 9] = [
     ("my notes.md", "my%20notes.md"),

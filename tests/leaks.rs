@@ -5,21 +5,7 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, f(text)).unwrap();
-}
 
 #[test]
 fn soa_csv_cells_cannot_run_as_formulas_and_the_file_starts_with_a_bom() {

@@ -37,16 +37,6 @@ fn errors(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// `ismsbook check` inside `dir`, human format.
-fn check(dir: &Path) -> Run {
-    ismsbook()
-        .current_dir(dir)
-        .args(["check", ".", "--today", TODAY])
-        .output()
-        .expect("run ismsbook")
-        .into()
-}
-
 /// The minimal fixture, quiet about the 91 controls it leaves out.
 fn small() -> tempfile::TempDir {
     let book = fixture("minimal");
@@ -205,7 +195,7 @@ fn a_file_in_a_misspelt_kind_folder_is_told_which_folder_it_belongs_in() {
         "content/policy/backup.md",
         "---\ntitle: Backup Policy\naudience: all\n---\nText.\n",
     );
-    let run = check(book.path());
+    let run = check_in(book.path());
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.contains(
@@ -230,7 +220,7 @@ fn a_file_without_front_matter_is_shown_the_block_to_start_it_with() {
         "content/policies/backup.md",
         "# Backup Policy\n\nWe back up daily.\n",
     );
-    let run = check(book.path());
+    let run = check_in(book.path());
     let expected = [
         "content/policies/backup.md:1:1: error[front-matter]: this file has no front matter: the \
          block between `---` lines at its top that gives its title and fields",
@@ -351,7 +341,7 @@ fn problems_are_listed_with_control_ids_in_numeric_order() {
             "---\njustification: \"Needed.\"\nstatus: planned\n---\nText.\n",
         );
     }
-    let run = check(book.path());
+    let run = check_in(book.path());
     let order: Vec<&str> = run
         .stdout
         .lines()

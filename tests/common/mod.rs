@@ -105,6 +105,16 @@ pub fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
     std::fs::write(&path, f(text)).unwrap();
 }
 
+/// `ismsbook check .` run inside `dir`, human format.
+pub fn check_in(dir: &Path) -> Run {
+    ismsbook()
+        .current_dir(dir)
+        .args(["check", ".", "--today", TODAY])
+        .output()
+        .expect("run ismsbook")
+        .into()
+}
+
 /// Reads a file of a built site.
 pub fn read(site: &Path, rel: &str) -> String {
     std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
