@@ -21,6 +21,20 @@ fn site() -> &'static Path {
     example_site()
 }
 
+/// The URL of `rel` of the example site, opened from disk.
+fn from_disk(rel: &str) -> String {
+    format!("file://{}", site().join(rel).display())
+}
+
+/// A browser with a tab showing `rel` of the example site from disk; None
+/// where Chromium is not installed (outside CI).
+fn on_disk(rel: &str) -> Option<(Browser, std::sync::Arc<Tab>)> {
+    let browser = browser(chromium()?);
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &from_disk(rel));
+    Some((browser, tab))
+}
+
 fn browser(chromium: PathBuf) -> Browser {
     common::chrome::launch(chromium)
 }
@@ -174,14 +188,9 @@ fn check_searches(tab: &Tab) {
 
 #[test]
 fn search_works_from_disk_and_over_http() {
-    let Some(chromium) = chromium() else { return };
-    let browser = browser(chromium);
-    let tab = browser.new_tab().unwrap();
-
-    open(
-        &tab,
-        &format!("file://{}", site().join("policies/backup.html").display()),
-    );
+    let Some((_browser, tab)) = on_disk("policies/backup.html") else {
+        return;
+    };
     check_searches(&tab);
 
     let base = serve_dir(site());
@@ -191,13 +200,9 @@ fn search_works_from_disk_and_over_http() {
 
 #[test]
 fn search_filters_keyboard_and_following_a_result() {
-    let Some(chromium) = chromium() else { return };
-    let browser = browser(chromium);
-    let tab = browser.new_tab().unwrap();
-    open(
-        &tab,
-        &format!("file://{}", site().join("index.html").display()),
-    );
+    let Some((_browser, tab)) = on_disk("index.html") else {
+        return;
+    };
 
     // `/` focuses the search box from anywhere on the page.
     eval(&tab, "document.activeElement.blur(); true");
@@ -261,10 +266,7 @@ fn search_filters_keyboard_and_following_a_result() {
     );
 
     // Escape closes the results.
-    open(
-        &tab,
-        &format!("file://{}", site().join("index.html").display()),
-    );
+    open(&tab, &from_disk("index.html"));
     search(&tab, "policy");
     tab.press_key("Escape").unwrap();
     wait_for(&tab, "document.querySelector('.search-panel').hidden");
@@ -272,13 +274,9 @@ fn search_filters_keyboard_and_following_a_result() {
 
 #[test]
 fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
-    let Some(chromium) = chromium() else { return };
-    let browser = browser(chromium);
-    let tab = browser.new_tab().unwrap();
-    open(
-        &tab,
-        &format!("file://{}", site().join("controls/5.15.html").display()),
-    );
+    let Some((_browser, tab)) = on_disk("controls/5.15.html") else {
+        return;
+    };
     let h1 = eval(&tab, "document.querySelector('h1').textContent");
     assert_eq!(h1.as_str(), Some("5.15 Access control"));
     // The stylesheet loaded: the header is coloured.
@@ -307,7 +305,7 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
         "risks/R-05.html",
         "treatment-plan.html",
     ] {
-        open(&tab, &format!("file://{}", site().join(page).display()));
+        open(&tab, &from_disk(page));
         let overflow = eval(
             &tab,
             "document.documentElement.scrollWidth - document.documentElement.clientWidth",
@@ -326,13 +324,9 @@ fn pages_open_from_disk_with_their_styles_and_render_on_a_phone() {
 
 #[test]
 fn the_risk_register_sorts_by_a_column_header() {
-    let Some(chromium) = chromium() else { return };
-    let browser = browser(chromium);
-    let tab = browser.new_tab().unwrap();
-    open(
-        &tab,
-        &format!("file://{}", site().join("risks.html").display()),
-    );
+    let Some((_browser, tab)) = on_disk("risks.html") else {
+        return;
+    };
     let column = |name: &str| {
         format!(
             "Array.from(document.querySelectorAll('table.risks thead th')).findIndex(th => th.textContent.trim().startsWith('{name}'))"
@@ -384,7 +378,7 @@ fn the_dark_mode_toggle_follows_the_system_and_remembers_the_choice() {
     let browser = browser(chromium);
     let tab = browser.new_tab().unwrap();
     let background = "getComputedStyle(document.body).backgroundColor";
-    let page = |rel: &str| format!("file://{}", site().join(rel).display());
+    let page = |rel: &str| from_disk(rel);
     open(&tab, &page("index.html"));
     eval(&tab, "localStorage.clear(); true");
     open(&tab, &page("index.html"));
@@ -599,10 +593,7 @@ fn the_first_screen_on_a_phone_offers_the_role_picker() {
     let browser = browser(chromium);
     let tab = browser.new_tab().unwrap();
     resize(&tab, 390, 844);
-    open(
-        &tab,
-        &format!("file://{}", site().join("index.html").display()),
-    );
+    open(&tab, &from_disk("index.html"));
     let heading = rect(&tab, "#start-new-heading");
     assert!(
         heading[1] >= 0.0 && heading[3] <= 844.0,
@@ -749,10 +740,7 @@ fn the_search_panel_stays_on_screen_at_every_width() {
     let tab = browser.new_tab().unwrap();
     for width in [360, 390, 600, 768, 900, 1024, 1280] {
         resize(&tab, width, 800);
-        open(
-            &tab,
-            &format!("file://{}", site().join("policies/backup.html").display()),
-        );
+        open(&tab, &from_disk("policies/backup.html"));
         let hits = search(&tab, "access");
         assert!(!hits.is_empty());
         let w = f64::from(width);
@@ -779,13 +767,9 @@ fn the_search_panel_stays_on_screen_at_every_width() {
 
 #[test]
 fn search_finds_reading_lists_evidence_and_ranks_text_above_attributes() {
-    let Some(chromium) = chromium() else { return };
-    let browser = browser(chromium);
-    let tab = browser.new_tab().unwrap();
-    open(
-        &tab,
-        &format!("file://{}", site().join("index.html").display()),
-    );
+    let Some((_browser, tab)) = on_disk("index.html") else {
+        return;
+    };
 
     // What new staff type finds the reading lists (everyone's first) and
     // the role pages, whose reading lists they show.
@@ -911,13 +895,9 @@ fn search_folds_sharp_s_and_reads_german_and_japanese_pages() {
 
 #[test]
 fn clauses_are_found_as_their_own_kind() {
-    let Some(chromium) = chromium() else { return };
-    let browser = browser(chromium);
-    let tab = browser.new_tab().unwrap();
-    open(
-        &tab,
-        &format!("file://{}", site().join("index.html").display()),
-    );
+    let Some((_browser, tab)) = on_disk("index.html") else {
+        return;
+    };
     // A clause number offers the clause, not Annex A 9.x of 2013.
     let hits = search(&tab, "9.2");
     assert_eq!(hits[0].kind, "Clause", "{hits:?}");
