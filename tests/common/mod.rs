@@ -71,17 +71,21 @@ pub fn starter() -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
-/// The example handbook built once per test binary into a temporary folder.
+/// The example handbook built once per test binary, into a folder of
+/// Cargo's target directory named after the binary: a static is never
+/// dropped, so a temporary folder would be left behind by every run, and
+/// the next run builds over this one instead.
 pub fn example_site() -> &'static Path {
-    static SITE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
-    let (_, path) = SITE.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let dest = tmp.path().join("book");
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let binary = exe.file_stem().unwrap().to_string_lossy();
+        let name = binary.split('-').next().unwrap_or("tests").to_owned();
+        let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("example-site-{name}"));
         let run = build(&repo(), &dest);
         assert_eq!(run.code, 0, "example must build cleanly:\n{}", run.stderr);
-        (tmp, dest)
-    });
-    path
+        dest
+    })
 }
 
 /// A temporary copy of a fixture handbook under `tests/fixtures/`.
