@@ -177,6 +177,32 @@ fn a_body_edit_names_the_pages_it_changed_and_other_edits_every_page() {
 }
 
 #[test]
+fn print_html_follows_the_last_good_build_when_the_next_save_fails() {
+    let server = Server::start();
+    let mut page = Page::open(&server);
+    edit(&server.path("policies/backup.md"), |t| {
+        t + "\n\nSaved just before a broken save: pelican-77.\n"
+    });
+    page.wait_reload();
+    // At once, before print.html is made again, a save that breaks the build.
+    edit(&server.path("policies/access-control.md"), |t| {
+        t.replacen("owner:", "owner: [unclosed\nfoo:", 1)
+    });
+    page.wait_errors();
+    let started = Instant::now();
+    while !get(&format!("{}print.html", server.url))
+        .1
+        .contains("pelican-77")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "print.html of the last good build"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn a_policy_edit_reaches_the_reading_lists_and_packs_that_hold_it() {
     let server = Server::start();
     let mut page_socket = Page::open(&server);

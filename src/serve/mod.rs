@@ -101,6 +101,9 @@ struct Shared {
     /// How many batches of changes the watcher has seen. Work done after a
     /// build (search index, `print.html`) gives way as soon as it moves on.
     edits: AtomicU64,
+    /// [`Shared::edits`] as it was when the last finished rebuild started:
+    /// while it is behind, a rebuild is under way.
+    rebuilt: AtomicU64,
 }
 
 impl Shared {
@@ -116,12 +119,18 @@ impl Shared {
             state: reload::channel(&site),
             site: RwLock::new(site),
             edits: AtomicU64::new(0),
+            rebuilt: AtomicU64::new(0),
         }
     }
 
     /// The count of batches of changes seen so far.
     fn edits(&self) -> u64 {
         self.edits.load(Ordering::SeqCst)
+    }
+
+    /// Whether a rebuild is under way (or a change waits for one).
+    fn rebuilding(&self) -> bool {
+        self.rebuilt.load(Ordering::SeqCst) != self.edits()
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -309,6 +318,7 @@ impl Bound {
                     shared.publish(None, errors);
                 }
             }
+            shared.rebuilt.store(edit, Ordering::SeqCst);
         };
         rebuild(&[]);
         server::start(listener, shared.clone()).map_err(ServeError::Start)?;
@@ -421,8 +431,9 @@ impl Later {
     }
 }
 
-/// How long a job given up for a newer edit waits for that edit's build
-/// before it runs again (the newer build may have failed and sent none).
+/// How often a job given up for a newer edit looks again: once no rebuild
+/// is under way and none sent a newer job (the newer build failed), it runs
+/// again.
 const QUIET: Duration = Duration::from_millis(500);
 
 /// A thread that builds the search index (and `print.html`, when stale) of
@@ -441,6 +452,12 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<Later> {
                 },
                 Some(job) => match rx.recv_timeout(QUIET) {
                     Ok(newer) => job.then(newer),
+                    // The newer edit's rebuild is still going: its job
+                    // will come, or its failure.
+                    Err(mpsc::RecvTimeoutError::Timeout) if shared.rebuilding() => {
+                        given_up = Some(job);
+                        continue;
+                    }
                     Err(mpsc::RecvTimeoutError::Timeout) => Later {
                         edit: shared.edits(),
                         ..job
